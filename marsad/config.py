@@ -1,0 +1,35 @@
+"""One settings object: paths, limits and lexicon folders."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_DB = "marsad.db"
+# 20 MB: a news article is a few KB; anything this large is a dump or a
+# mistake, and reading it whole would cost memory for nothing.
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _env_int(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+@dataclass(slots=True)
+class Settings:
+    db: str = field(default_factory=lambda: os.environ.get("MARSAD_DB", DEFAULT_DB))
+    max_bytes: int = field(default_factory=lambda: _env_int("MARSAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    lexicon_dirs: list[Path] = field(
+        default_factory=lambda: [Path(p) for p in os.environ.get("MARSAD_LEXICONS", "").split(os.pathsep) if p]
+    )
+
+
+def db_url(db: str) -> str:
+    """A path becomes a SQLite URL; a SQLAlchemy URL is kept as it is."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"

@@ -1,0 +1,1 @@
+"""Lexicons as data: TSV files loaded once by `loader`."""

@@ -1,0 +1,403 @@
+"""Chunk each sentence into party phrases: people, bodies, states, IGOs.
+
+Arabic news writes a party as an office and a name in either order, with
+honorifics between ("صاحب السمو الملكي الامير X, وزير الداخليه" or "وزير
+الداخليه في جمهوريه باكستان الاسلاميه, محسن نقوي"). A title is its head
+("وزير", "المدير العام") followed by its genitive chain ("الداخليه",
+"للامن الوطني"), conjoined offices ("ووزير الداخليه") and a country
+specifier (a nisba, "في/ب + state", "لدي X" for an ambassador's posting).
+A name is the run of words that are in no lexicon and are no stop word.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from marsad.lexicons.loader import Lexicon
+from marsad.model import Chunk, Document, Mention
+
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+NAME_LINKS = {"بن", "بنت", "ابن", "ال", "ولد", "ابو", "عبد", "ابي", "اب", "ام", "بو", "دي", "فان", "فون"}
+# Preposition words whose object is the following party; clitic markers are read off the word.
+MARKERS = {"مع", "بين", "الي", "من", "علي", "عن", "لدي", "في", "و"}
+GEO_KINDS = {"country", "capital", "city", "igo", "nisba"}
+NAME_BREAKERS = {"title", "honorific", "trigger", "cue", "country", "capital", "city", "igo", "month", "topic", "nisba"}
+DIPLOMATIC_HEADS = ("سفير", "السفير", "قنصل", "القنصل", "ملحق", "الملحق", "القائم", "قائم", "مبعوث", "المبعوث")
+# Given names that begin with و, which must not be read as "and" + name.
+WAW_NAMES = {"وليد", "وائل", "وحيد", "وسام", "وجدي", "وديع", "وفاء", "وداد", "وهبي", "وهيب", "وصفي", "وضاح"}
+MAX_TITLE_TOKENS = 14  # the longest real office chains run about ten words
+MAX_NAME_TOKENS = 8  # "عبدالعزيز بن سعود بن نايف بن عبدالعزيز ال سعود" is eight
+
+
+@dataclass(slots=True)
+class Tok:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def punct(self) -> bool:
+        return not (self.text[:1].isalnum() or self.text[:1] == "_")
+
+
+@dataclass(slots=True)
+class Span:
+    start: int  # token index
+    end: int  # token index, exclusive
+
+
+@lru_cache(maxsize=4)
+def _sets(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    return (
+        frozenset(lex.forms_of("stop")),
+        frozenset(lex.forms_of("title_word")),
+        lex.values_of("sector"),
+    )
+
+
+class SentenceChunker:
+    """Walks one sentence's tokens and emits its party chunks."""
+
+    def __init__(self, doc: Document, lex: Lexicon, toks: list[Tok], at: dict[int, list[Mention]], sent: int):
+        self.doc, self.lex, self.toks, self.at, self.sent = doc, lex, toks, at, sent
+        self.stops, self.title_words, self.sector_cues = _sets(lex)
+        self.named_dyad_until = -1  # tokens before this are the nisbas naming a dyad
+
+    # -- token helpers -----------------------------------------------------
+    def mention(self, k: int, kinds: set[str]) -> Mention | None:
+        if k >= len(self.toks):
+            return None
+        for m in self.at.get(self.toks[k].start, ()):
+            if m.kind in kinds:
+                return m
+        return None
+
+    def after(self, m: Mention) -> int:
+        """Index of the first token after mention `m`."""
+        k = next(i for i, t in enumerate(self.toks) if t.start == m.start)
+        while k < len(self.toks) and self.toks[k].start < m.end:
+            k += 1
+        return k
+
+    def is_comma(self, k: int) -> bool:
+        return k < len(self.toks) and self.toks[k].text in {",", "-"}
+
+    def original(self, a: int, b: int) -> str:
+        """Original text of tokens [a, b) (what an analyst reads), without a leading clitic."""
+        assert self.doc.norm is not None
+        s, e = self.doc.norm.span(self.toks[a].start + self.clitic_len(a), self.toks[b - 1].end)
+        return self.doc.text[s:e].strip(" ,،.:\"'«»“”()-")
+
+    def clitic_len(self, k: int) -> int:
+        """Length of the conjunction/preposition glued to token k ("و", "ب", "لل"...)."""
+        word = self.toks[k].text
+        for m in self.at.get(self.toks[k].start, ()):
+            form = m.extra.get("form", "")
+            core = form[2:] if form.startswith("ال") else form
+            idx = word.find(core[:3]) if core else -1
+            if idx > 0:
+                prefix = word[:idx]
+                keep = 2 if prefix.endswith("ال") else (1 if prefix.endswith("لل") else 0)
+                return len(prefix) - keep
+            return 0
+        if word.startswith("و") and len(word) > 4 and word not in WAW_NAMES:
+            return 1
+        return 0
+
+    # -- chunk readers -----------------------------------------------------
+    def run(self) -> list[Chunk]:
+        out: list[Chunk] = []
+        k = 0
+        while k < len(self.toks):
+            chunk, nxt = self.read_party(k)
+            if chunk is not None:
+                chunk.marker = self.marker(k)
+                out.append(chunk)
+                k = max(nxt, k + 1)
+            else:
+                k += 1
+        return out
+
+    def marker(self, k: int) -> str:
+        """The preposition governing the party at token k (a word or a clitic)."""
+        prev = self.toks[k - 1].text if k > 0 else ""
+        if prev in MARKERS:
+            return prev
+        word = self.toks[k].text
+        for m in self.at.get(self.toks[k].start, ()):
+            form = m.extra.get("form", "")
+            pre = word[: max(0, word.find(form[:3]))] if form else ""
+            pre = pre.removesuffix("ال")
+            if pre in {"ب", "وب", "ل", "ول", "لل"}:
+                return pre.removeprefix("و")[:1]
+        return ""
+
+    def read_party(self, k: int) -> tuple[Chunk | None, int]:
+        hon = self.mention(k, {"honorific"})
+        title = self.mention(k, {"title"})
+        if hon or (title and title.extra.get("x0") == "person"):
+            return self.read_person(k)
+        if title:
+            return self.read_body(k)
+        cue = self.mention(k, {"cue"})
+        if cue and cue.value == "dyad":
+            return self.read_dyad(k, cue)
+        if cue and cue.value == "counterpart":
+            return self.read_counterpart(k, cue)
+        geo = self.mention(k, GEO_KINDS)
+        if geo and geo.kind in {"country", "igo"}:
+            return self.state_chunk(k, geo), self.after(geo)
+        if geo and geo.kind == "capital" and self.marker(k) in {"", "و", "بين"} and not self.prep_before(k):
+            chunk = self.state_chunk(k, geo)
+            chunk.rules["country"] = f"capital as metonym: {geo.rule}"
+            return chunk, self.after(geo)
+        if geo and geo.kind == "nisba":
+            chunk = self.state_chunk(k, geo)
+            chunk.kind = "state" if k < self.named_dyad_until else "nationality"
+            return chunk, self.after(geo)
+        return None, k + 1
+
+    def prep_before(self, k: int) -> bool:
+        return k > 0 and self.toks[k - 1].text in {"في", "الي", "من", "الى"}
+
+    def state_chunk(self, k: int, geo: Mention) -> Chunk:
+        is_igo = geo.kind == "igo"
+        end = self.after(geo)
+        return Chunk(
+            kind="igo" if is_igo else "state",
+            start=self.toks[k].start,
+            end=self.toks[end - 1].end,
+            sentence=self.sent,
+            country=geo.value,
+            sector="IGO" if is_igo else "GOV",
+            title=self.original(k, end) if is_igo else None,
+            rules={"country": geo.rule},
+        )
+
+    def skip_honorifics(self, k: int) -> int:
+        while True:
+            hon = self.mention(k, {"honorific"})
+            if not hon:
+                return k
+            k = self.after(hon)
+
+    def read_person(self, k: int) -> tuple[Chunk, int]:
+        start = k
+        k = self.skip_honorifics(k)
+        title_span: Span | None = None
+        name_span: Span | None = None
+        if self.mention(k, {"title"}):
+            title_span = self.read_title(k)
+            k = title_span.end
+            j = k + 1 if self.is_comma(k) else k
+            j = self.skip_honorifics(j)
+            name_span = self.read_name(j)
+            if name_span:
+                k = name_span.end
+        else:
+            name_span = self.read_name(k)
+            if name_span:
+                k = name_span.end
+                j = k + 1 if self.is_comma(k) else k
+                if self.mention(j, {"title"}):
+                    cand = self.read_title(j)
+                    nxt = self.skip_honorifics(cand.end)
+                    # A title followed directly by a name introduces the next person.
+                    if not (self.read_name(nxt) and nxt == cand.end and not self.is_comma(cand.end)):
+                        title_span, k = cand, cand.end
+        if k == start:
+            k = start + 1
+        return self.person_chunk(start, k, title_span, name_span), k
+
+    def read_body(self, k: int) -> tuple[Chunk, int]:
+        span = self.read_title(k)
+        chunk = self.person_chunk(k, span.end, span, None)
+        chunk.kind = "body"
+        return chunk, span.end
+
+    def read_dyad(self, k: int, cue: Mention) -> tuple[Chunk | None, int]:
+        """"البلدين" stands for the document's two parties; "الجانبين الكويتي والسعودي" names them."""
+        k2 = self.after(cue)
+        j, named = k2, 0
+        while (m := self.mention(j, {"nisba"})) is not None:
+            named += 1
+            j = self.after(m)
+        if named >= 2:
+            self.named_dyad_until = j
+            return None, k2
+        return Chunk("dyad", cue.start, cue.end, self.sent, rules={"dyad": cue.rule}), k2
+
+    def read_counterpart(self, k: int, cue: Mention) -> tuple[Chunk, int]:
+        j = self.after(cue)
+        chunk = Chunk("counterpart", cue.start, cue.end, self.sent, rules={"counterpart": cue.rule})
+        nis = self.mention(j, {"nisba", "country"})
+        if nis:
+            chunk.country, chunk.end = nis.value, nis.end
+            chunk.rules["country"] = nis.rule
+            j = self.after(nis)
+        j2 = self.skip_honorifics(j)
+        name = self.read_name(j2)
+        if name:
+            chunk.name = self.original(name.start, name.end)
+            chunk.end = self.toks[name.end - 1].end
+            j = name.end
+        return chunk, j
+
+    def read_title(self, k: int) -> Span:
+        """The office: head mention, genitive chain, conjoined offices, country specifier."""
+        head = self.mention(k, {"title"})
+        assert head is not None
+        diplomatic = head.extra.get("form", "").startswith(DIPLOMATIC_HEADS)
+        j = self.after(head)
+        posting = False
+        after_head = True
+        while j < len(self.toks) and j - k < MAX_TITLE_TOKENS:
+            tok = self.toks[j]
+            if tok.punct or self.mention(j, {"honorific", "trigger", "month", "cue"}):
+                break
+            if tok.text in {"لدي", "لدى"}:
+                posting = True
+                j += 1
+                continue
+            if tok.text == "في":
+                nxt = self.mention(j + 1, {"country", "igo", "title"} | ({"capital", "city"} if diplomatic else set()))
+                if not nxt:
+                    break
+                j += 1
+                continue
+            geo = self.mention(j, GEO_KINDS)
+            if geo:
+                if geo.kind in {"capital", "city"} and not (posting or diplomatic) and self.marker(j) in {"ب", "في"}:
+                    break
+                j = self.after(geo)
+                continue
+            title = self.mention(j, {"title"})
+            if title:
+                j = self.after(title)
+                after_head = True
+                continue
+            w = tok.text
+            if w in self.stops or w in NAME_LINKS:
+                break
+            bare = w[1:] if w.startswith(("وال", "بال")) else w
+            # Construct state: a bare noun right after a head, itself followed by an
+            # article word, continues the office ("ومدير مراقبه التراب الوطني").
+            construct = after_head and j + 1 < len(self.toks) and self.toks[j + 1].text.startswith(("ال", "لل"))
+            after_head = False
+            if bare.startswith(("ال", "لل")) or bare in self.title_words or construct:
+                j += 1
+                continue
+            break
+        return Span(k, j)
+
+    def read_name(self, k: int) -> Span | None:
+        j = k
+        while j < len(self.toks) and j - k < MAX_NAME_TOKENS:
+            tok = self.toks[j]
+            w = tok.text
+            if tok.punct or w.isdigit() or w in self.stops or (w[:1] in "بلو" and w[1:] in self.stops):
+                break
+            if self.mention(j, NAME_BREAKERS):
+                # A nisba or city can end a name as a family name only after a first name.
+                break
+            if j == k and (w.startswith(("ال", "لل", "وال", "بال", "فال")) or w in NAME_LINKS - {"عبد", "ابو"}):
+                break
+            if j > k and len(w) > 3 and w.startswith("و") and w[1:].startswith("ال"):
+                break
+            if w in self.title_words and j == k:
+                break
+            j += 1
+        while j > k and self.toks[j - 1].text in NAME_LINKS:
+            j -= 1
+        if j == k or (j - k == 1 and len(self.toks[k].text) < 3):
+            return None
+        return Span(k, j)
+
+    # -- building the chunk ----------------------------------------------
+    def person_chunk(self, start: int, end: int, title: Span | None, name: Span | None) -> Chunk:
+        chunk = Chunk("person", self.toks[start].start, self.toks[end - 1].end, self.sent)
+        if name:
+            chunk.name = self.original(name.start, name.end)
+        if title:
+            chunk.title = self.original(title.start, title.end)
+            self.resolve_title(chunk, title)
+        return chunk
+
+    def resolve_title(self, chunk: Chunk, span: Span) -> None:
+        head = self.mention(span.start, {"title"})
+        assert head is not None
+        chunk.sector, chunk.rules["sector"] = head.value, head.rule
+        title_norm = " ".join(t.text for t in self.toks[span.start : span.end])
+        if head.value != "GOV" or head.extra.get("form", "") not in _GOV_FIXED:
+            # The first cue in the office decides ("المدير العام للامن الوطني ومدير مراقبه..." is police).
+            hits = [(f" {title_norm} ".find(f" {form} "), -len(form), form, sector)
+                    for form, sector in self.sector_cues.items() if f" {form} " in f" {title_norm} "]
+            if hits:
+                _, _, form, sector = min(hits)
+                chunk.sector, chunk.rules["sector"] = sector, f"sector_cues.tsv:{form}"
+        posting = False
+        j = span.start
+        while j < span.end:
+            if self.toks[j].text in {"لدي", "لدى"}:
+                posting = True
+            geo = self.mention(j, GEO_KINDS)
+            if geo and not posting and chunk.country is None:
+                chunk.country, chunk.rules["country"] = geo.value, f"title specifier: {geo.rule}"
+            j = self.after(geo) if geo else j + 1
+
+
+# Heads whose holder is government whatever the office's words say (a
+# minister of defence or of state security is still GOV).
+_GOV_FIXED = {
+    "وزير", "وزيره", "الوزير", "وزيرا", "رئيس الوزراء", "رئيس مجلس الوزراء", "نائب رئيس الوزراء",
+    "نائب رئيس مجلس الوزراء", "النائب الاول لرئيس مجلس الوزراء", "الملك", "ملك", "ولي العهد", "الرئيس",
+    "رئيس الجمهوريه", "السلطان", "امير", "رئيس الحكومه", "وزاره", "الوزاره", "الحكومه", "حكومه",
+}
+
+
+def tokenize(text: str) -> list[Tok]:
+    return [Tok(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
+
+
+def run(doc: Document, lex: Lexicon) -> Document:
+    assert doc.norm is not None
+    toks = tokenize(doc.norm.text)
+    at: dict[int, list[Mention]] = {}
+    for m in doc.mentions:
+        at.setdefault(m.start, []).append(m)
+    chunks: list[Chunk] = []
+    ti = 0
+    for s in doc.sentences:
+        while ti < len(toks) and toks[ti].start < s.start:
+            ti += 1
+        tj = ti
+        while tj < len(toks) and toks[tj].start < s.end:
+            tj += 1
+        chunks.extend(SentenceChunker(doc, lex, toks[ti:tj], at, s.index).run())
+        ti = tj
+    _propagate_names(chunks)
+    doc.chunks = chunks
+    return doc
+
+
+def name_key(name: str | None) -> str:
+    """The first two words of a name, normalised: enough to recognise a person again."""
+    from marsad.pipeline.normalize import normalize_form
+
+    words = normalize_form(name or "").replace("عبد ال", "عبدال").split()
+    return " ".join(words[:2])
+
+
+def _propagate_names(chunks: list[Chunk]) -> None:
+    """A person whose country is known once is known throughout the document."""
+    known: dict[str, tuple[str, str]] = {}
+    for c in chunks:
+        if c.kind == "person" and c.name and c.country:
+            known.setdefault(name_key(c.name), (c.country, c.rules.get("country", "")))
+    for c in chunks:
+        if c.kind == "person" and c.name and not c.country:
+            hit = known.get(name_key(c.name))
+            if hit:
+                c.country, c.rules["country"] = hit[0], f"same person elsewhere in the text ({hit[1]})"

@@ -1,0 +1,332 @@
+"""SQLite (WAL) or any SQLAlchemy database holding documents, events and failures.
+
+One transaction per document on ingest; re-extraction replaces a corpus's
+events in one transaction; ingesting the same document twice stores it once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, and_, create_engine, event, func, or_, select
+from sqlalchemy.engine import Connection
+
+from marsad.config import db_url
+from marsad.errors import Failure, MarsadError
+from marsad.model import Document, Event, Location, Participant, Party
+from marsad.pipeline.normalize import normalize_form
+from marsad.store.schema import documents, events, failures, participants, topics
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+@dataclass(slots=True)
+class EventQuery:
+    """Filters shared by the CLI, the exports and the HTTP API."""
+
+    country: str | None = None
+    pair: tuple[str, str] | None = None
+    type: str | None = None
+    status: str | None = None
+    topic: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    text: str | None = None
+    doc_id: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def event_id_for(doc_id: str, index: int, ev: Event) -> str:
+    """Stable id from the document, the event's place in it and its core fields."""
+    key = f"{doc_id}|{index}|{ev.type}|{ev.status}|{ev.actor.country}|{ev.recipient.country}|{ev.evidence_start}"
+    return hashlib.sha256(key.encode()).hexdigest()[:20]
+
+
+class Store:
+    """Open (and migrate) a store from a path or SQLAlchemy URL."""
+
+    def __init__(self, db: str, *, create: bool = True) -> None:
+        url = db_url(db)
+        if url.startswith("sqlite:///") and not create:
+            path = Path(url.removeprefix("sqlite:///"))
+            if not path.exists():
+                raise MarsadError(f"no database at {path} (run `marsad ingest` first or pass --db)")
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self.migrate()
+
+    # -- schema -------------------------------------------------------------
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (Alembic)."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.script import ScriptDirectory
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS))
+        head = ScriptDirectory.from_config(cfg).get_current_head()
+        if self.schema_version() == head:
+            return
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def schema_version(self) -> str | None:
+        from sqlalchemy import inspect, text
+
+        with self.engine.connect() as conn:
+            if not inspect(conn).has_table("alembic_version"):
+                return None
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+    # -- writing ------------------------------------------------------------
+    def has_document(self, doc_id: str) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc_id)).first() is not None
+
+    def add_document(self, doc: Document, version: str) -> bool:
+        """Store a document and its events; False when it was already there."""
+        with self.engine.begin() as conn:
+            exists = conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc.doc_id)).first()
+            if exists:
+                return False
+            conn.execute(documents.insert().values(**_doc_row(doc, version)))
+            _write_events(conn, doc.doc_id, doc.events)
+        return True
+
+    def replace_events(self, results: Iterable[tuple[str, list[Event]]], version: str) -> int:
+        """Swap the events of many documents in one transaction; returns events written."""
+        written = 0
+        with self.engine.begin() as conn:
+            for doc_id, evs in results:
+                _delete_events(conn, doc_id)
+                _write_events(conn, doc_id, evs)
+                conn.execute(
+                    documents.update().where(documents.c.doc_id == doc_id).values(extractor_version=version)
+                )
+                written += len(evs)
+        return written
+
+    def add_failure(self, failure: Failure) -> None:
+        raw = failure.raw.encode("utf-8", "replace") if isinstance(failure.raw, str) else failure.raw
+        with self.engine.begin() as conn:
+            conn.execute(
+                failures.insert().values(
+                    origin=failure.origin, code=failure.code, reason=failure.reason, raw=raw, created_at=_now()
+                )
+            )
+
+    # -- reading ------------------------------------------------------------
+    def iter_documents(self) -> Iterator[Document]:
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(documents).order_by(documents.c.doc_id)):
+                yield _row_document(row._mapping)
+
+    def get_document(self, doc_id: str) -> Document | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(documents).where(documents.c.doc_id == doc_id)).first()
+        return _row_document(row._mapping) if row else None
+
+    def events(self, q: EventQuery | None = None) -> list[Event]:
+        """Events matching `q`, newest first, each with topics and participants."""
+        q = q or EventQuery()
+        stmt = select(events).where(*_conditions(q)).order_by(
+            events.c.date.desc().nulls_last(), events.c.doc_id, events.c.evidence_start, events.c.event_id
+        )
+        if q.limit is not None:
+            stmt = stmt.limit(q.limit).offset(q.offset)
+        with self.engine.connect() as conn:
+            rows = [r._mapping for r in conn.execute(stmt)]
+            return _hydrate(conn, rows)
+
+    def count(self, table: str) -> int:
+        tab = {"documents": documents, "events": events, "failures": failures}[table]
+        with self.engine.connect() as conn:
+            return conn.execute(select(func.count()).select_from(tab)).scalar_one()
+
+    def failures(self) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(failures).order_by(failures.c.id))
+            return [
+                {k: v for k, v in r._mapping.items() if k != "raw"} | {"raw_bytes": len(r.raw or b"")}
+                for r in rows
+            ]
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, and much faster
+    cur.close()
+
+
+def _doc_row(doc: Document, version: str) -> dict[str, Any]:
+    return {
+        "doc_id": doc.doc_id,
+        "text": doc.text,
+        "published": doc.published.isoformat() if doc.published else None,
+        "source": doc.source,
+        "title": doc.title,
+        "url": doc.url,
+        "language": doc.language,
+        "origin": doc.origin,
+        "extractor_version": version,
+        "ingested_at": _now(),
+    }
+
+
+def _row_document(m: Any) -> Document:
+    from datetime import date
+
+    return Document(
+        text=m["text"],
+        published=date.fromisoformat(m["published"]) if m["published"] else None,
+        source=m["source"],
+        title=m["title"],
+        url=m["url"],
+        language=m["language"],
+        doc_id=m["doc_id"],
+        origin=m["origin"],
+    )
+
+
+def _delete_events(conn: Connection, doc_id: str) -> None:
+    ids = select(events.c.event_id).where(events.c.doc_id == doc_id)
+    conn.execute(topics.delete().where(topics.c.event_id.in_(ids)))
+    conn.execute(participants.delete().where(participants.c.event_id.in_(ids)))
+    conn.execute(events.delete().where(events.c.doc_id == doc_id))
+
+
+def _write_events(conn: Connection, doc_id: str, evs: list[Event]) -> None:
+    ev_rows, topic_rows, part_rows = [], [], []
+    for i, ev in enumerate(evs):
+        ev.doc_id = doc_id
+        ev.event_id = event_id_for(doc_id, i, ev)
+        ev_rows.append(_event_row(ev))
+        topic_rows += [{"event_id": ev.event_id, "topic": t} for t in sorted(set(ev.topics))]
+        part_rows += [
+            {"event_id": ev.event_id, "name": p.name, "title": p.title, "country": p.country}
+            for p in ev.participants
+        ]
+    for table, rows in ((events, ev_rows), (topics, topic_rows), (participants, part_rows)):
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
+def _event_row(ev: Event) -> dict[str, Any]:
+    loc = ev.location or Location()
+    return {
+        "event_id": ev.event_id,
+        "doc_id": ev.doc_id,
+        "type": ev.type,
+        "mode": ev.mode,
+        "status": ev.status,
+        "actor_country": ev.actor.country,
+        "actor_sector": ev.actor.sector,
+        "actor_name": ev.actor.name,
+        "actor_title": ev.actor.title,
+        "recipient_country": ev.recipient.country,
+        "recipient_sector": ev.recipient.sector,
+        "recipient_name": ev.recipient.name,
+        "recipient_title": ev.recipient.title,
+        "date": ev.date,
+        "date_precision": ev.date_precision,
+        "location_name": loc.name,
+        "location_country": loc.country,
+        "evidence": ev.evidence,
+        "evidence_norm": normalize_form(ev.evidence),
+        "evidence_start": ev.evidence_start,
+        "evidence_end": ev.evidence_end,
+        "trigger": ev.trigger,
+        "trigger_start": ev.trigger_start,
+        "trigger_end": ev.trigger_end,
+        "confidence": ev.confidence,
+        "extractor_version": ev.extractor_version,
+        "provenance": json.dumps(ev.provenance, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def _conditions(q: EventQuery) -> list[Any]:
+    c = events.c
+    conds: list[Any] = []
+    if q.country:
+        conds.append(or_(c.actor_country == q.country.upper(), c.recipient_country == q.country.upper()))
+    if q.pair:
+        a, b = (x.upper() for x in q.pair)
+        conds.append(
+            or_(
+                and_(c.actor_country == a, c.recipient_country == b),
+                and_(c.actor_country == b, c.recipient_country == a),
+            )
+        )
+    if q.type:
+        conds.append(c.type == q.type.upper())
+    if q.status:
+        conds.append(c.status == q.status.lower())
+    if q.topic:
+        conds.append(c.event_id.in_(select(topics.c.event_id).where(topics.c.topic == q.topic)))
+    if q.date_from:
+        conds.append(c.date >= q.date_from)
+    if q.date_to:
+        # '2025-01' <= '2025-01-31' sorts right; pad so a day in the last month counts.
+        conds.append(c.date <= q.date_to + "~")
+    if q.text:
+        needle = f"%{normalize_form(q.text)}%"
+        conds.append(
+            or_(c.evidence_norm.like(needle), c.actor_name.like(needle), c.recipient_name.like(needle))
+        )
+    if q.doc_id:
+        conds.append(c.doc_id == q.doc_id)
+    return conds
+
+
+def _hydrate(conn: Connection, rows: list[Any]) -> list[Event]:
+    ids = [r["event_id"] for r in rows]
+    tmap: dict[str, list[str]] = {}
+    pmap: dict[str, list[Participant]] = {}
+    for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+        for eid, topic in conn.execute(select(topics.c.event_id, topics.c.topic).where(topics.c.event_id.in_(chunk))):
+            tmap.setdefault(eid, []).append(topic)
+        for p in conn.execute(select(participants).where(participants.c.event_id.in_(chunk)).order_by(participants.c.id)):
+            pmap.setdefault(p.event_id, []).append(Participant(p.name, p.title, p.country))
+    out = []
+    for r in rows:
+        loc = Location(r["location_name"], r["location_country"]) if (r["location_name"] or r["location_country"]) else None
+        out.append(
+            Event(
+                type=r["type"],
+                status=r["status"],
+                mode=r["mode"],
+                actor=Party(r["actor_country"], r["actor_sector"], r["actor_name"], r["actor_title"]),
+                recipient=Party(r["recipient_country"], r["recipient_sector"], r["recipient_name"], r["recipient_title"]),
+                date=r["date"],
+                location=loc,
+                topics=sorted(tmap.get(r["event_id"], [])),
+                participants=pmap.get(r["event_id"], []),
+                evidence=r["evidence"],
+                evidence_start=r["evidence_start"],
+                evidence_end=r["evidence_end"],
+                trigger=r["trigger"] or "",
+                trigger_start=r["trigger_start"] or 0,
+                trigger_end=r["trigger_end"] or 0,
+                confidence=r["confidence"],
+                extractor_version=r["extractor_version"],
+                provenance=json.loads(r["provenance"] or "{}"),
+                doc_id=r["doc_id"],
+                event_id=r["event_id"],
+            )
+        )
+    return out

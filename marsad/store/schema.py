@@ -1,0 +1,103 @@
+"""Table definitions of the event store (SQLAlchemy Core).
+
+The migrations in `migrations/versions` create exactly these tables; a test
+compares the migrated database with this metadata so the two never drift.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("doc_id", String(32), primary_key=True),
+    Column("text", Text, nullable=False),
+    Column("published", String(10)),
+    Column("source", Text),
+    Column("title", Text),
+    Column("url", Text),
+    Column("language", String(8), nullable=False, default="ar"),
+    Column("origin", Text),
+    Column("extractor_version", String(32)),
+    Column("ingested_at", String(32), nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("event_id", String(40), primary_key=True),
+    Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("mode", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("actor_country", String(24)),
+    Column("actor_sector", String(8)),
+    Column("actor_name", Text),
+    Column("actor_title", Text),
+    Column("recipient_country", String(24)),
+    Column("recipient_sector", String(8)),
+    Column("recipient_name", Text),
+    Column("recipient_title", Text),
+    Column("date", String(10)),
+    Column("date_precision", String(8)),
+    Column("location_name", Text),
+    Column("location_country", String(24)),
+    Column("evidence", Text, nullable=False),
+    Column("evidence_norm", Text, nullable=False),
+    Column("evidence_start", Integer, nullable=False),
+    Column("evidence_end", Integer, nullable=False),
+    Column("trigger", Text),
+    Column("trigger_start", Integer),
+    Column("trigger_end", Integer),
+    Column("confidence", Float, nullable=False),
+    Column("extractor_version", String(32), nullable=False),
+    Column("provenance", Text),
+    Index("ix_events_doc", "doc_id"),
+    Index("ix_events_pair", "actor_country", "recipient_country"),
+    Index("ix_events_date", "date"),
+    Index("ix_events_type", "type", "status"),
+)
+
+topics = Table(
+    "event_topics",
+    metadata,
+    Column("event_id", String(40), ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True),
+    Column("topic", String(32), primary_key=True),
+    Index("ix_topics_topic", "topic"),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event_id", String(40), ForeignKey("events.event_id", ondelete="CASCADE"), nullable=False),
+    Column("name", Text),
+    Column("title", Text),
+    Column("country", String(24)),
+    Index("ix_participants_event", "event_id"),
+)
+
+failures = Table(
+    "failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("origin", Text, nullable=False),
+    Column("code", String(8), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("raw", LargeBinary),
+    Column("created_at", String(32), nullable=False),
+)
