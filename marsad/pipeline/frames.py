@@ -1,0 +1,198 @@
+"""Build event frames: for each trigger, its type, status and party chunks.
+
+Arabic news is mostly verb-first: "استقبل X Y" (X hosts Y), "وقع X مع Y",
+"سلمت X المتهم الي Y". The subject is the first party after a verbal trigger
+that no preposition governs; the other party is the one after "مع", "ب",
+"الي", "ل", "من" or the next party with another country. Nominal triggers
+("جلسه مباحثات", "توقيع") take their parties from "بين X و Y" or from the
+clause around them. Status comes from future verbs (س+يفعل), expectation cues
+("من المتوقع", "سيتم"), purpose ("لتوقيع"), agreements to do something later
+("الاتفاق علي عقد ...") and future dates; negation removes the frame.
+"""
+
+from __future__ import annotations
+
+from marsad.lexicons.loader import Lexicon
+from marsad.model import Chunk, Document, Frame, Mention
+from marsad.pipeline.dates import find_dates
+
+OBJECT_MARKERS = {"مع", "ب", "الي", "ل", "من", "علي", "لدي"}
+PAIR_TYPES = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
+# How far back (in characters) an expectation or negation cue still governs a trigger.
+CUE_REACH = 60
+NEGATION_REACH = 20
+
+
+def run(doc: Document, lex: Lexicon) -> Document:
+    assert doc.norm is not None
+    by_sentence: dict[int, list[Chunk]] = {}
+    for c in doc.chunks:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    frames: list[Frame] = []
+    for m in doc.mentions:
+        if m.kind != "trigger":
+            continue
+        frame = _frame(doc, m, by_sentence.get(m.sentence, []), lex)
+        if frame is not None:
+            frames.append(frame)
+    doc.frames = _drop_nested(frames)
+    return doc
+
+
+def _drop_nested(frames: list[Frame]) -> list[Frame]:
+    """A nominal trigger inside a verbal frame's clause adds nothing ("عقد ... اجتماعا")."""
+    out: list[Frame] = []
+    for f in frames:
+        dup = next(
+            (g for g in out if g.sentence == f.sentence and g.type == f.type and g.status == f.status
+             and _same_parties(g, f)),
+            None,
+        )
+        if dup is None:
+            out.append(f)
+    return out
+
+
+def _same_parties(a: Frame, b: Frame) -> bool:
+    def key(f: Frame) -> set[int]:
+        return {c.start for c in (f.actor, f.recipient) if c is not None}
+
+    return key(a) == key(b) or (not key(b))
+
+
+def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> Frame | None:
+    assert doc.norm is not None
+    mode, role, pos = trig.extra.get("x0"), trig.extra.get("x1", "none"), trig.extra.get("x2", "noun")
+    sent = doc.sentences[trig.sentence]
+    text = doc.norm.text
+    prefix = _prefix(trig)
+    frame = Frame(type=trig.value, mode=mode, status="occurred", trigger=trig, sentence=trig.sentence)
+    frame.rules["type"] = trig.rule
+    if _negated(doc, trig, sent.start):
+        return None
+    status_rule = _expected(doc, trig, sent.start, prefix, pos, lex)
+    if status_rule:
+        frame.status, frame.rules["status"] = "expected", status_rule
+    parties = [c for c in chunks if c.kind != "nationality" and not _is_venue(text, c)]
+    nationals = [c for c in chunks if c.kind == "nationality"]
+    actor, recipient, how = _arguments(trig, role, pos, parties, text)
+    if frame.type in {"COERCE", "ASSAULT"}:
+        actor, recipient, how = _coerce_arguments(trig, parties, nationals, actor, recipient, how)
+    if actor is None and recipient is None and frame.type in PAIR_TYPES:
+        dyad = next((c for c in parties if c.kind == "dyad"), None)
+        if dyad is None and pos == "noun":
+            return None
+    if role == "reverse":
+        actor, recipient = recipient, actor
+        how += "; reversed (the subject receives)"
+    frame.actor, frame.recipient = actor, recipient
+    frame.others = [c for c in parties if c is not actor and c is not recipient and c.kind == "person" and c.name]
+    frame.rules["arguments"] = how
+    return frame
+
+
+def _prefix(trig: Mention) -> str:
+    form = trig.extra.get("form", "")
+    core = form[2:] if form.startswith("ال") else form
+    idx = trig.surface.find(core[:3]) if core else 0
+    return trig.surface[: max(idx, 0)]
+
+
+def _negated(doc: Document, trig: Mention, sent_start: int) -> bool:
+    lo = max(sent_start, trig.start - NEGATION_REACH)
+    return any(
+        m.kind == "cue" and m.value == "negation" and lo <= m.start < trig.start for m in _near(doc, lo, trig.start)
+    )
+
+
+def _near(doc: Document, lo: int, hi: int) -> list[Mention]:
+    return [m for m in doc.mentions if lo <= m.start < hi]
+
+
+def _expected(doc: Document, trig: Mention, sent_start: int, prefix: str, pos: str, lex: Lexicon) -> str | None:
+    """Why the trigger is planned rather than done, or None."""
+    assert doc.norm is not None
+    core = trig.surface[len(prefix):]
+    if pos == "verb" and prefix.endswith("س") and core[:1] in "يتن":
+        return f"future verb {trig.surface}"
+    if pos == "noun" and prefix.removesuffix("ال") in {"ل", "لل"} and trig.value == "AGREE":
+        return f"purpose: {trig.surface}"
+    lo = max(sent_start, trig.start - CUE_REACH)
+    for m in _near(doc, lo, trig.start):
+        if m.kind == "cue" and m.value == "expected":
+            return f"cues.tsv:{m.extra.get('form')}"
+        if m.kind == "trigger" and m.value == "AGREE" and m.extra.get("x0") == "reach" and trig.value != "AGREE":
+            between = doc.norm.text[m.end : trig.start]
+            if " علي " in f" {between} " and len(between) < 40:
+                return f"agreed to hold: {m.surface} ... {trig.surface}"
+    window = doc.norm.text[trig.end : min(doc.sentences[trig.sentence].end, trig.end + 80)]
+    for ref in find_dates(window, doc.published, lex):
+        if ref.tense == "future":
+            return f"future date: {window[ref.start:ref.end]}"
+    return None
+
+
+def _is_venue(text: str, c: Chunk) -> bool:
+    """A ministry named as the place of a meeting ("في مقر وزاره الداخليه") is no party."""
+    before = text[max(0, c.start - 12) : c.start]
+    return c.kind == "body" and ("مقر" in before or c.marker == "في" or "ديوان" in before)
+
+
+def _arguments(trig: Mention, role: str, pos: str, parties: list[Chunk], text: str) -> tuple[Chunk | None, Chunk | None, str]:
+    before = [c for c in parties if c.end <= trig.start]
+    after = [c for c in parties if c.start >= trig.end]
+    between = [c for c in after if c.marker == "بين"]
+    if between:
+        idx = parties.index(between[0])
+        rest = parties[idx + 1 : idx + 2]
+        return between[0], rest[0] if rest else None, "بين X و Y"
+    if pos == "verb" or role in {"host", "agent", "reverse"}:
+        free_after = [c for c in after if c.marker not in OBJECT_MARKERS]
+        subj: Chunk | None = None
+        how = ""
+        if free_after and (not before or _close(text, trig.end, free_after[0].start)):
+            subj, how = free_after[0], "subject after the verb (VSO)"
+        elif before:
+            subj, how = before[-1], "subject before the trigger (SVO)"
+        elif free_after:
+            subj, how = free_after[0], "first party after the trigger"
+        obj = _object(after, subj)
+        if obj is None and subj is not None and subj in after:
+            rest = [c for c in after if c.start > subj.start]
+            obj = rest[0] if rest else None
+        if subj is not None and obj is None and before and before[-1] is not subj:
+            obj = before[-1]
+        return subj, obj, how + ("; object after a preposition" if obj is not None else "")
+    # Nominal trigger: first free party of the clause, then the governed one.
+    first = next((c for c in parties if c.marker not in OBJECT_MARKERS), None)
+    obj = _object(after, first) or next((c for c in parties if c is not first), None)
+    return first, obj, "nominal trigger: first party of the clause and its partner"
+
+
+def _close(text: str, a: int, b: int) -> bool:
+    """The gap between a verb and its subject holds no clause break."""
+    gap = text[a:b]
+    return len(gap) < 60 and "," not in gap.strip(" ,")[:1]
+
+
+def _object(after: list[Chunk], subj: Chunk | None) -> Chunk | None:
+    for c in after:
+        if c is not subj and c.marker in OBJECT_MARKERS and (subj is None or c.start > subj.start or subj not in after):
+            return c
+    return None
+
+
+def _coerce_arguments(
+    trig: Mention, parties: list[Chunk], nationals: list[Chunk], actor: Chunk | None, recipient: Chunk | None, how: str
+) -> tuple[Chunk | None, Chunk | None, str]:
+    """Arrests: the arresting state acts on the nationals' state; attacks have a target."""
+    if trig.value == "ASSAULT":
+        target = recipient or actor
+        return None, target, "attack: the target is the recipient"
+    near = [n for n in nationals if n.start > trig.start]
+    nat = near[0] if near else (nationals[0] if nationals else None)
+    if actor is None:
+        actor = next((c for c in parties if c.kind in {"body", "state", "person"} and c.country), None)
+    if nat is not None and actor is not None and nat.country != actor.country:
+        return actor, nat, "arrest: actor the arresting body, recipient the nationality"
+    return actor, None, "arrest: actor the arresting body"

@@ -1,0 +1,338 @@
+"""Turn frames into events: countries, dyad, host rule, date, place, topics, merging.
+
+Resolution works at document level, because Arabic reports name the two
+parties once and then say "البلدين", "الجانبان", "نظيره" or only an office:
+the document's dyad (its two most-mentioned states) fills what a sentence
+leaves open. One event per happening: frames of the same type, status and
+country pair on the same occasion merge, their topics united.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from marsad import __version__
+from marsad.lexicons.loader import Lexicon
+from marsad.model import Chunk, Document, Event, Frame, Location, Mention, Participant, Party
+from marsad.pipeline.dates import DateRef, find_dates
+
+EXTRACTOR_VERSION = f"marsad-{__version__}"
+# How much each kind of mention counts towards a state being one of the document's two parties.
+DYAD_WEIGHT = {"person": 3, "body": 3, "state": 2, "counterpart": 2, "igo": 1, "nationality": 1}
+VENUE_WORDS = ("مقر", "ديوان", "مكتب", "قصر")
+TWO_PARTY = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
+
+
+@dataclass(slots=True)
+class Draft:
+    """A frame being resolved, and the occasion key it merges on."""
+
+    frame: Frame
+    event: Event
+    occasion: str | None
+    own_date: bool
+    topic_sentences: set[int] = field(default_factory=set)
+
+
+def run(doc: Document, lex: Lexicon) -> Document:
+    dyad = document_dyad(doc.chunks)
+    drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex)) is not None]
+    merged = _merge(drafts)
+    _dates(doc, merged)
+    _topics(doc, merged)
+    _participants(doc, merged)
+    doc.events = [d.event for d in merged]
+    return doc
+
+
+def document_dyad(chunks: list[Chunk]) -> list[str]:
+    """The document's two main states, the one named first first."""
+    weight: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for c in chunks:
+        if c.country and not c.country.startswith("IGO:"):
+            weight[c.country] += DYAD_WEIGHT.get(c.kind, 1)
+            first.setdefault(c.country, c.start)
+    top = sorted(weight, key=lambda k: (-weight[k], first[k]))[:2]
+    return sorted(top, key=lambda k: first[k])
+
+
+def _other(dyad: list[str], country: str | None) -> str | None:
+    rest = [c for c in dyad if c != country]
+    return rest[0] if rest and country in dyad else (rest[0] if rest and country is None else None)
+
+
+def _party(c: Chunk | None) -> Party:
+    if c is None:
+        return Party()
+    if c.kind == "state":
+        return Party(c.country, c.sector or "GOV", None, None)
+    return Party(c.country, c.sector, c.name, c.title)
+
+
+def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon) -> Draft | None:
+    ev = Event(type=f.type, status=f.status, mode=f.mode, extractor_version=EXTRACTOR_VERSION)
+    ev.provenance.update({k: v for k, v in f.rules.items()})
+    actor, recipient = _party(f.actor), _party(f.recipient)
+    _fill_countries(f, actor, recipient, dyad, ev.provenance)
+    ev.actor, ev.recipient = actor, recipient
+    if not _valid(ev):
+        return None
+    _evidence(doc, f, ev)
+    loc = _location(doc, f, lex)
+    ev.location = loc
+    if ev.type == "CONSULT":
+        _host_rule(f, ev)
+    refs = _date_refs(doc, f, lex)
+    occasion, own = None, False
+    if refs:
+        ref = refs[0]
+        ev.date = ref.value
+        ev.provenance["date"] = f"{ref.rule}: {doc.norm.text[ref.start:ref.end] if doc.norm else ''}"
+        own = ref.value is not None
+        if ref.tense != "present":
+            occasion = ref.value or (doc.norm.text[ref.start : ref.end] if doc.norm else "")
+    ev.confidence = _confidence(f, ev)
+    return Draft(f, ev, occasion, own, {f.sentence})
+
+
+def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], prov: dict[str, str]) -> None:
+    for chunk, party, role in ((f.actor, actor, "actor"), (f.recipient, recipient, "recipient")):
+        if chunk is not None and chunk.country:
+            prov[f"{role}.country"] = chunk.rules.get("country", "")
+    if f.actor is not None and f.actor.kind == "dyad" and len(dyad) == 2:
+        actor.country, recipient.country = dyad
+        actor.sector = recipient.sector = "GOV"
+        prov["actor.country"] = prov["recipient.country"] = "the document's two parties (البلدين/الجانبان)"
+        return
+    if f.type not in TWO_PARTY and f.actor is None:
+        return
+    if actor.country is None and (f.actor is not None or f.type in TWO_PARTY):
+        actor.country = _other(dyad, recipient.country)
+        if actor.country:
+            prov["actor.country"] = "the document's other party"
+            actor.sector = actor.sector or "GOV"
+    if recipient.country is None and f.type in TWO_PARTY:
+        recipient.country = _other(dyad, actor.country)
+        if recipient.country:
+            prov["recipient.country"] = "the document's other party"
+            recipient.sector = recipient.sector or "GOV"
+            if f.recipient is not None and f.recipient.kind == "counterpart" and not recipient.title:
+                recipient.title = actor.title
+
+
+def _valid(ev: Event) -> bool:
+    a, r = ev.actor.country, ev.recipient.country
+    if ev.type in TWO_PARTY:
+        return bool(a and r and a != r) or bool(a and a.startswith("IGO:"))
+    return bool(a or r)
+
+
+def _evidence(doc: Document, f: Frame, ev: Event) -> None:
+    assert doc.norm is not None
+    s = doc.sentences[f.sentence]
+    ev.evidence_start, ev.evidence_end = doc.norm.span(s.start, s.end)
+    ev.evidence = doc.text[ev.evidence_start : ev.evidence_end]
+    ev.trigger_start, ev.trigger_end = doc.norm.span(f.trigger.start, f.trigger.end)
+    ev.trigger = doc.text[ev.trigger_start : ev.trigger_end]
+
+
+def _location(doc: Document, f: Frame, lex: Lexicon) -> Location | None:
+    """The city (or state, or venue) the sentence places the event in."""
+    assert doc.norm is not None
+    s = doc.sentences[f.sentence]
+    text = doc.norm.text
+    inside = [(c.start, c.end) for c in doc.chunks if c.sentence == f.sentence and c.kind in {"person", "body"}]
+    best: tuple[int, Mention] | None = None
+    for m in doc.mentions:
+        if m.sentence != f.sentence or m.kind not in {"capital", "city", "country"}:
+            continue
+        if any(a <= m.start < b for a, b in inside):
+            continue
+        core = _core_start(m)
+        before = text[max(s.start, m.start - 10) : m.start]
+        marked = core > m.start and m.surface[: core - m.start].rstrip("ال")[-1:] in {"ب"}
+        if not (marked or before.endswith(("في ", "الي ", "بالعاصمه ", "العاصمه ", "مدينه ", "بمدينه "))):
+            continue
+        rank = 0 if m.kind in {"capital", "city"} else 1
+        if best is None or rank < best[0]:
+            best = (rank, m)
+    if best is not None:
+        m = best[1]
+        a, b = doc.norm.span(_core_start(m), m.end)
+        return Location(doc.text[a:b], m.value)
+    venue = _venue(doc, f)
+    return venue
+
+
+def _core_start(m: Mention) -> int:
+    """Where the lexicon form starts inside the matched word (after its clitics)."""
+    form = m.extra.get("form", "")
+    idx = m.surface.find(form) if form else -1
+    if idx < 0 and form.startswith("ال"):
+        idx = m.surface.find(form[2:])
+    return m.start + max(idx, 0)
+
+
+def _venue(doc: Document, f: Frame) -> Location | None:
+    assert doc.norm is not None
+    s = doc.sentences[f.sentence]
+    seg = doc.norm.text[s.start : s.end]
+    for word in VENUE_WORDS:
+        i = seg.find(word)
+        if i < 0:
+            continue
+        j = i + len(word)
+        words = seg[j:].split(" ")
+        tail = [w for w in words[:3] if w.startswith(("ال", "لل"))][:2] if word == "مقر" else []
+        k = j + sum(len(w) + 1 for w in tail)
+        a, b = doc.norm.span(s.start + i, s.start + min(k, len(seg)))
+        name = doc.text[a:b].strip(" ,،.")
+        return Location(name, None)
+    return None
+
+
+def _host_rule(f: Frame, ev: Event) -> None:
+    """On one party's ground, that party hosts (GOLD.md's host rule)."""
+    loc_c = ev.location.country if ev.location else None
+    if ev.mode == "phone":
+        return
+    if ev.mode == "host":
+        if ev.location is not None and ev.location.country is None:
+            ev.location.country = ev.actor.country
+        return
+    if loc_c and loc_c == ev.recipient.country and ev.mode in {"meet", None}:
+        ev.actor, ev.recipient = ev.recipient, ev.actor
+        ev.mode = "host"
+        ev.provenance["mode"] = "host rule: the meeting is on the recipient's ground"
+    elif loc_c and loc_c == ev.actor.country and ev.mode == "meet":
+        ev.mode = "host"
+        ev.provenance["mode"] = "host rule: the meeting is on the actor's ground"
+    elif ev.mode == "visit" and ev.location is not None and loc_c is None:
+        ev.location.country = ev.recipient.country
+    if ev.location is not None and ev.location.country is None and ev.mode == "host":
+        ev.location.country = ev.actor.country
+
+
+def _date_refs(doc: Document, f: Frame, lex: Lexicon) -> list[DateRef]:
+    """Time expressions of the trigger's sentence, nearest after the trigger first."""
+    assert doc.norm is not None
+    s = doc.sentences[f.sentence]
+    refs = [
+        DateRef(r.start + s.start, r.end + s.start, r.value, r.tense, r.rule)
+        for r in find_dates(s.text, doc.published, lex)
+    ]
+    t = f.trigger.start
+    refs.sort(key=lambda r: (r.start < t, abs(r.start - t), _DATE_RANK.get(r.rule, 5)))
+    # "امس الاربعاء": the relative word and the weekday name are one expression.
+    return refs
+
+
+_DATE_RANK = {"day-month": 0, "hijri": 0, "numeric": 0, "today": 1, "yesterday": 1, "weekday": 2}
+
+
+def _confidence(f: Frame, ev: Event) -> float:
+    score = 0.45
+    score += 0.2 if f.trigger.extra.get("x2") == "verb" else 0.05
+    score += 0.1 if "document's" not in ev.provenance.get("actor.country", "") else -0.05
+    score += 0.1 if "document's" not in ev.provenance.get("recipient.country", "") else -0.05
+    score += 0.1 if ev.actor.name or ev.recipient.name else 0.0
+    return round(min(0.99, max(0.05, score)), 2)
+
+
+def _pair(ev: Event) -> tuple[str, str]:
+    return tuple(sorted((ev.actor.country or "", ev.recipient.country or "")))  # type: ignore[return-value]
+
+
+def _merge(drafts: list[Draft]) -> list[Draft]:
+    """One event per happening: same type, status, pair and occasion."""
+    out: list[Draft] = []
+    for d in drafts:
+        key = (d.event.type, d.event.status, _pair(d.event))
+        target = next(
+            (o for o in out if (o.event.type, o.event.status, _pair(o.event)) == key and o.occasion == d.occasion),
+            None,
+        )
+        if target is None and d.event.type == "CONSULT":
+            # A trip during which a meeting is reported is that meeting.
+            target = next(
+                (o for o in out if o.event.type == "CONSULT" and o.event.status == d.event.status
+                 and _pair(o.event) == _pair(d.event) and o.occasion == d.occasion
+                 and "visit" in {o.event.mode, d.event.mode}),
+                None,
+            )
+        if target is None:
+            out.append(d)
+        else:
+            _absorb(target, d)
+    return out
+
+
+def _absorb(t: Draft, d: Draft) -> None:
+    te, de = t.event, d.event
+    if te.mode == "visit" and de.mode != "visit":
+        te.mode, te.actor, te.recipient = de.mode, de.actor, de.recipient
+        te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end
+    for role in ("actor", "recipient"):
+        tp, dp = getattr(te, role), getattr(de, role)
+        same = tp.country == dp.country
+        if same:
+            for attr in ("name", "title", "sector"):
+                if getattr(tp, attr) is None and getattr(dp, attr) is not None:
+                    setattr(tp, attr, getattr(dp, attr))
+    if te.location is None or (te.location.name is None and de.location is not None):
+        te.location = de.location
+    if not te.date and de.date:
+        te.date, t.own_date = de.date, d.own_date
+    te.confidence = max(te.confidence, de.confidence)
+    t.topic_sentences |= d.topic_sentences
+    t.frame.others.extend(d.frame.others)
+
+
+def _dates(doc: Document, drafts: list[Draft]) -> None:
+    """Undated events share the main event's date; the main event falls back to the publication month."""
+    main = next((d for d in drafts if d.event.status == "occurred"), None)
+    if main is not None and not main.event.date and main.occasion is None and doc.published:
+        main.event.date = doc.published.isoformat()[:7]
+        main.event.provenance["date"] = "no time reference: month of publication"
+    for d in drafts:
+        if d is main or d.event.date or d.event.status != "occurred" or d.occasion is not None:
+            continue
+        if main is not None and main.event.date:
+            d.event.date = main.event.date
+            d.event.provenance["date"] = "same occasion as the main event"
+
+
+def _topics(doc: Document, drafts: list[Draft]) -> None:
+    """Topics from the sentences that state each event (the main one reads the whole report)."""
+    topic_mentions = [m for m in doc.mentions if m.kind == "topic"]
+    main = next((d for d in drafts if d.event.status == "occurred" and d.event.type == "CONSULT"), None)
+    for d in drafts:
+        sentences = set(range(len(doc.sentences))) if d is main else d.topic_sentences
+        found = sorted({m.value for m in topic_mentions if m.sentence in sentences})
+        d.event.topics = found
+
+
+def _participants(doc: Document, drafts: list[Draft]) -> None:
+    """Named officials who attended: "وحضر اللقاء ...", "بحضور ...", and the others named in the event's sentence."""
+    attend = {m.sentence for m in doc.mentions if m.kind == "cue" and m.value == "attend"}
+    main = next((d for d in drafts if d.event.status == "occurred" and d.event.type == "CONSULT"), None)
+    for d in drafts:
+        people = list(d.frame.others)
+        if d is main:
+            people += [c for c in doc.chunks if c.sentence in attend and c.kind == "person" and c.name]
+        seen = {_key(d.event.actor.name), _key(d.event.recipient.name)}
+        out = []
+        for c in sorted(people, key=lambda c: c.start):
+            k = _key(c.name)
+            if k and k not in seen:
+                seen.add(k)
+                out.append(Participant(c.name, c.title, c.country))
+        d.event.participants = out
+
+
+def _key(name: str | None) -> str:
+    from marsad.pipeline.parties import name_key
+
+    return name_key(name)

@@ -1,0 +1,253 @@
+"""Read-side queries the HTTP API needs beyond `Store.events`.
+
+Every function takes a `Store`, reads through `store.engine` with SQLAlchemy
+Core (so every value is a bound parameter) and returns typed records. The web
+layer never builds SQL itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from marsad.model import Document, Event
+from marsad.store.db import EventQuery, Store, _conditions, _hydrate
+from marsad.store.schema import documents, events, failures, topics
+
+SORTS = ("-date", "date", "-confidence", "confidence")
+
+
+class BadCursor(ValueError):
+    """A pagination cursor that was not produced by `events_page`."""
+
+
+@dataclass(slots=True)
+class EventPage:
+    events: list[Event]
+    total: int
+    next_cursor: str | None
+    sort: str
+
+
+@dataclass(slots=True)
+class Partner:
+    country: str
+    events: int
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class CountryProfile:
+    iso3: str
+    total: int
+    as_actor: int
+    as_recipient: int
+    by_type: dict[str, int]
+    partners: list[Partner]
+    topics_by_month: dict[str, dict[str, int]]  # month -> topic -> count
+    latest: list[Event]
+
+
+@dataclass(slots=True)
+class Edge:
+    source: str
+    target: str
+    weight: int
+    by_type: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Network:
+    nodes: dict[str, int]  # country -> number of events it takes part in (within the edges)
+    edges: list[Edge]
+
+
+@dataclass(slots=True)
+class Stats:
+    documents: int
+    events: int
+    failures: int
+    by_type: dict[str, int]
+    by_status: dict[str, int]
+    by_topic: dict[str, int]
+    by_month: dict[str, dict[str, int]]  # month -> type -> count
+    top_pairs: list[Edge]
+
+
+# -- events, with keyset pagination -------------------------------------------
+def _encode_cursor(sort: str, key: Any, event_id: str) -> str:
+    raw = json.dumps([sort, key, event_id], ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, sort: str) -> tuple[Any, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        s, key, eid = json.loads(raw)
+    except (ValueError, TypeError) as exc:
+        raise BadCursor("cursor is not one this server produced") from exc
+    if s != sort or not isinstance(eid, str) or not (key is None or isinstance(key, (str, int, float))):
+        raise BadCursor("cursor does not belong to this sort order")
+    return key, eid
+
+
+def _after(sort: str, key: Any, eid: str) -> Any:
+    """The keyset condition 'comes after (key, eid)' for the sort order.
+
+    Dates can be NULL: descending order puts them last, ascending first, so the
+    NULL block needs its own branch.
+    """
+    c = events.c
+    desc = sort.startswith("-")
+    col = c.date if sort.endswith("date") else c.confidence
+    id_after = c.event_id < eid if desc else c.event_id > eid
+    if key is None:
+        if desc:
+            return and_(col.is_(None), id_after)
+        return or_(and_(col.is_(None), id_after), col.is_not(None))
+    beyond = col < key if desc else col > key
+    cond = or_(beyond, and_(col == key, id_after))
+    return or_(cond, col.is_(None)) if desc and col is c.date else cond
+
+
+def _order(sort: str) -> list[Any]:
+    c = events.c
+    col = c.date if sort.endswith("date") else c.confidence
+    if sort.startswith("-"):
+        return [col.desc().nulls_last(), c.event_id.desc()]
+    return [col.asc().nulls_first(), c.event_id.asc()]
+
+
+def events_page(
+    store: Store, q: EventQuery, *, limit: int, cursor: str | None = None, sort: str = "-date", with_total: bool = True
+) -> EventPage:
+    """One page of events matching `q`, and the cursor of the next page."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    conds = _conditions(q)
+    stmt = select(events).where(*conds)
+    if cursor:
+        stmt = stmt.where(_after(sort, *_decode_cursor(cursor, sort)))
+    stmt = stmt.order_by(*_order(sort)).limit(limit + 1)
+    with store.engine.connect() as conn:
+        rows = [r._mapping for r in conn.execute(stmt)]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        evs = _hydrate(conn, rows)
+        total = conn.execute(select(func.count()).select_from(events).where(*conds)).scalar_one() if with_total else -1
+    nxt = None
+    if more and rows:
+        last = rows[-1]
+        nxt = _encode_cursor(sort, last["date"] if sort.endswith("date") else last["confidence"], last["event_id"])
+    return EventPage(evs, total, nxt, sort)
+
+
+def get_event(store: Store, event_id: str) -> Event | None:
+    with store.engine.connect() as conn:
+        rows = [r._mapping for r in conn.execute(select(events).where(events.c.event_id == event_id))]
+        return _hydrate(conn, rows)[0] if rows else None
+
+
+def document_with_events(store: Store, doc_id: str) -> tuple[Document, list[Event]] | None:
+    doc = store.get_document(doc_id)
+    if doc is None:
+        return None
+    return doc, store.events(EventQuery(doc_id=doc_id))
+
+
+# -- country profile -----------------------------------------------------------
+def country_profile(store: Store, iso3: str, *, latest: int = 20, partners: int = 30) -> CountryProfile | None:
+    """Partners ranked by events together, topics by month and the latest events."""
+    iso3 = iso3.upper()
+    c = events.c
+    involved = or_(c.actor_country == iso3, c.recipient_country == iso3)
+    partner = case((c.actor_country == iso3, c.recipient_country), else_=c.actor_country)
+    with store.engine.connect() as conn:
+        as_actor = conn.execute(select(func.count()).where(c.actor_country == iso3)).scalar_one()
+        as_recipient = conn.execute(select(func.count()).where(c.recipient_country == iso3)).scalar_one()
+        total = conn.execute(select(func.count()).where(involved)).scalar_one()
+        if total == 0:
+            return None
+        by_type = dict(
+            conn.execute(select(c.type, func.count()).where(involved).group_by(c.type).order_by(c.type)).all()
+        )
+        pmap: dict[str, Partner] = {}
+        prow = select(partner.label("p"), c.type, func.count()).where(involved, partner.is_not(None), partner != iso3)
+        for p, typ, n in conn.execute(prow.group_by(partner, c.type)):
+            rec = pmap.setdefault(p, Partner(p, 0))
+            rec.events += n
+            rec.by_type[typ] = n
+        month = func.substr(c.date, 1, 7)
+        tstmt = (
+            select(month, topics.c.topic, func.count())
+            .select_from(events.join(topics, topics.c.event_id == c.event_id))
+            .where(involved, c.date.is_not(None))
+            .group_by(month, topics.c.topic)
+            .order_by(month, topics.c.topic)
+        )
+        tbm: dict[str, dict[str, int]] = defaultdict(dict)
+        for m, t, n in conn.execute(tstmt):
+            tbm[m][t] = n
+    ranked = sorted(pmap.values(), key=lambda p: (-p.events, p.country))[:partners]
+    for p in ranked:
+        p.by_type = dict(sorted(p.by_type.items()))
+    recent = store.events(EventQuery(country=iso3, limit=latest))
+    return CountryProfile(iso3, total, as_actor, as_recipient, by_type, ranked, dict(tbm), recent)
+
+
+# -- network and stats -----------------------------------------------------------
+def _pair_columns() -> tuple[Any, Any]:
+    c = events.c
+    lo = case((c.actor_country < c.recipient_country, c.actor_country), else_=c.recipient_country)
+    hi = case((c.actor_country < c.recipient_country, c.recipient_country), else_=c.actor_country)
+    return lo, hi
+
+
+def network(store: Store, q: EventQuery, *, min_weight: int = 1, max_edges: int = 500) -> Network:
+    """Countries as nodes, undirected edges weighted by the events between them."""
+    c = events.c
+    lo, hi = _pair_columns()
+    conds = [*_conditions(q), c.actor_country.is_not(None), c.recipient_country.is_not(None)]
+    conds.append(c.actor_country != c.recipient_country)
+    stmt = select(lo, hi, c.type, func.count()).where(*conds).group_by(lo, hi, c.type)
+    emap: dict[tuple[str, str], Edge] = {}
+    with store.engine.connect() as conn:
+        for a, b, typ, n in conn.execute(stmt):
+            e = emap.setdefault((a, b), Edge(a, b, 0))
+            e.weight += n
+            e.by_type[typ] = n
+    edges = sorted(
+        (e for e in emap.values() if e.weight >= min_weight), key=lambda e: (-e.weight, e.source, e.target)
+    )[:max_edges]
+    nodes: dict[str, int] = defaultdict(int)
+    for e in edges:
+        e.by_type = dict(sorted(e.by_type.items()))
+        nodes[e.source] += e.weight
+        nodes[e.target] += e.weight
+    return Network(dict(sorted(nodes.items())), edges)
+
+
+def stats(store: Store, *, top_pairs: int = 15) -> Stats:
+    """Totals and counts by type, status, topic and month (month x type for the timeline)."""
+    c = events.c
+    month = func.substr(c.date, 1, 7)
+    with store.engine.connect() as conn:
+        n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
+        n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+        n_fail = conn.execute(select(func.count()).select_from(failures)).scalar_one()
+        by_type = dict(conn.execute(select(c.type, func.count()).group_by(c.type).order_by(c.type)).all())
+        by_status = dict(conn.execute(select(c.status, func.count()).group_by(c.status).order_by(c.status)).all())
+        by_topic = dict(
+            conn.execute(select(topics.c.topic, func.count()).group_by(topics.c.topic).order_by(topics.c.topic)).all()
+        )
+        bm: dict[str, dict[str, int]] = defaultdict(dict)
+        mstmt = select(month, c.type, func.count()).where(c.date.is_not(None)).group_by(month, c.type).order_by(month)
+        for m, t, n in conn.execute(mstmt):
+            bm[m][t] = n
+    net = network(store, EventQuery(), max_edges=top_pairs)
+    return Stats(n_docs, n_events, n_fail, by_type, by_status, by_topic, dict(bm), net.edges)
