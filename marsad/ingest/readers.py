@@ -29,6 +29,9 @@ _ARABIC = re.compile(r"[\u0600-\u06FF]")
 # an Arabic report (an English page with one Arabic name, say).
 MIN_ARABIC_SHARE = 0.3
 
+# Fewer words than this after boilerplate removal is a menu, not a report.
+MIN_HTML_WORDS = 8
+
 Item = Document | Failure
 
 
@@ -36,15 +39,15 @@ def iter_inputs(paths: Iterable[str], max_bytes: int) -> Iterator[Item]:
     """Yield documents and failures for every path ('-' is stdin)."""
     for p in paths:
         if p == "-":
-            yield from _read_stream(sys.stdin.buffer, "<stdin>", max_bytes)
+            yield from _guarded(_read_stream(sys.stdin.buffer, "<stdin>", max_bytes), "<stdin>")
             continue
         path = Path(p)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.suffix.lower() in DIR_SUFFIXES:
-                    yield from _read_file(child, max_bytes)
+                    yield from _guarded(_read_file(child, max_bytes), str(child))
         elif path.exists():
-            yield from _read_file(path, max_bytes)
+            yield from _guarded(_read_file(path, max_bytes), str(path))
         else:
             yield Failure(str(path), E.UNREADABLE, "no such file or directory")
 
@@ -61,6 +64,14 @@ def _read_file(path: Path, max_bytes: int) -> Iterator[Item]:
         yield Failure(origin, E.UNREADABLE, f"cannot read: {exc.strerror or exc}")
         return
     yield from _read_bytes(raw, origin, path.suffix.lower(), max_bytes)
+
+
+def _guarded(items: Iterator[Item], origin: str) -> Iterator[Item]:
+    """A reader that breaks on one input reports it and lets the batch go on."""
+    try:
+        yield from items
+    except Exception as exc:  # noqa: BLE001 - any parser error becomes a failure row
+        yield Failure(origin, E.UNREADABLE, f"could not be read: {exc!r}")
 
 
 def _read_stream(stream: BinaryIO, origin: str, max_bytes: int) -> Iterator[Item]:
@@ -126,8 +137,8 @@ def _from_html(html: str, origin: str) -> Document | Failure:
     extracted = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False)
     meta: dict[str, Any] = extracted.as_dict() if extracted is not None else {}
     body = (meta.get("text") or "").strip()
-    if not body:
-        return Failure(origin, E.NO_TEXT, "no article text found in the HTML", html)
+    if len(body.split()) < MIN_HTML_WORDS:
+        return Failure(origin, E.NO_TEXT, "no article text found in the HTML (only navigation or boilerplate)", html)
     published = _parse_date(meta.get("date"))
     return Document(
         text=body,
