@@ -21,6 +21,8 @@ PAIR_TYPES = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
 # How far back (in characters) an expectation or negation cue still governs a trigger.
 CUE_REACH = 60
 NEGATION_REACH = 20
+# How far (characters) from a signing verb the agreement text may stand ("وقع ... اتفاقيه").
+DOCUMENT_REACH = 70
 
 
 def run(doc: Document, lex: Lexicon) -> Document:
@@ -68,14 +70,21 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     prefix = _prefix(trig)
     frame = Frame(type=trig.value, mode=mode, status="occurred", trigger=trig, sentence=trig.sentence)
     frame.rules["type"] = trig.rule
-    if _negated(doc, trig, sent.start):
+    if _negated(doc, trig, sent.start) or _context_only(doc, trig, pos):
         return None
+    if trig.value == "AGREE" and mode == "sign" and not _document_follows(doc, trig):
+        return None  # "وقع الهجوم" (it happened), not "وقع اتفاقيه" (signed)
     status_rule = _expected(doc, trig, sent.start, prefix, pos, lex)
     if status_rule:
         frame.status, frame.rules["status"] = "expected", status_rule
     parties = [c for c in chunks if c.kind != "nationality" and not _is_venue(text, c)]
+    if frame.type == "COOPERATE":
+        parties = [c for c in parties if c.kind != "igo"]  # handed over between states, through INTERPOL
     nationals = [c for c in chunks if c.kind == "nationality"]
     actor, recipient, how = _arguments(trig, role, pos, parties, text)
+    if role == "host" and pos == "noun":
+        actor, recipient, how = _host_noun(doc, trig, parties, actor, recipient, how)
+    frame.rules["anaphoric"] = "yes" if pos == "noun" and _anaphoric(doc, trig) else ""
     if frame.type in {"COERCE", "ASSAULT"}:
         actor, recipient, how = _coerce_arguments(trig, parties, nationals, actor, recipient, how)
     if actor is None and recipient is None and frame.type in PAIR_TYPES:
@@ -89,6 +98,43 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     frame.others = [c for c in parties if c is not actor and c is not recipient and c.kind == "person" and c.name]
     frame.rules["arguments"] = how
     return frame
+
+
+def _host_noun(doc: Document, trig: Mention, parties: list[Chunk], actor: Chunk | None, recipient: Chunk | None,
+               how: str) -> tuple[Chunk | None, Chunk | None, str]:
+    """"خلال استقباله X": the pronoun is the host; "لدي استقبال X له": X hosts the one named before."""
+    assert doc.norm is not None
+    before = [c for c in parties if c.end <= trig.start]
+    after = [c for c in parties if c.start >= trig.end]
+    if trig.surface.endswith(("ه", "ها", "هم")):  # the host nouns end in ل; a final ه is a pronoun
+        if before and after:
+            return before[-1], after[0], "host noun with possessive: the possessor hosts"
+    tail = doc.norm.text[after[0].end : after[0].end + 6] if after else ""
+    if after and before and tail.strip().startswith(("له", "لها", "لهم")):
+        return after[0], before[-1], "host noun: X receives the one named before (له)"
+    return actor, recipient, how
+
+
+def _anaphoric(doc: Document, trig: Mention) -> bool:
+    """A definite or demonstrative event noun ("اللقاء", "هذا الاستقبال") points back to a reported event."""
+    assert doc.norm is not None
+    core = trig.surface[len(_prefix(trig)) :]
+    before = doc.norm.text[max(0, trig.start - 6) : trig.start]
+    return core.startswith("ال") and trig.extra.get("form", "").startswith("ال") or before.endswith(("هذا ", "هذه "))
+
+
+def _context_only(doc: Document, trig: Mention, pos: str) -> bool:
+    """"منذ توقيع ..." names a past event as background: not an event of its own."""
+    lo = max(0, trig.start - 8)
+    return pos == "noun" and any(m.kind == "cue" and m.value == "context" for m in _near(doc, lo, trig.start))
+
+
+def _document_follows(doc: Document, trig: Mention) -> bool:
+    """Signing needs an agreement text within a few words ("وقع الجانبان مذكره تفاهم")."""
+    hi = trig.end + DOCUMENT_REACH
+    return any(m.kind == "cue" and m.value == "document" for m in _near(doc, trig.end, hi)) or any(
+        m.kind == "cue" and m.value == "document" for m in _near(doc, max(0, trig.start - DOCUMENT_REACH), trig.start)
+    )
 
 
 def _prefix(trig: Mention) -> str:
@@ -188,6 +234,8 @@ def _coerce_arguments(
     """Arrests: the arresting state acts on the nationals' state; attacks have a target."""
     if trig.value == "ASSAULT":
         target = recipient or actor
+        if target is not None and target.kind == "person" and not target.country:
+            target = None
         return None, target, "attack: the target is the recipient"
     near = [n for n in nationals if n.start > trig.start]
     nat = near[0] if near else (nationals[0] if nationals else None)

@@ -23,7 +23,7 @@ from marsad.pipeline.segment import sentence_at
 _BASE = {"", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك", "فك"}
 _DEF = _BASE | {p + "ال" for p in _BASE} | {"لل", "ولل", "فلل"}
 _LAM = {"ل", "ول", "فل"}  # before a form whose article lost its alef: ل+لسعوديه
-_VERB_PRE = {"", "و", "ف", "س", "وس", "فس", "ل", "ول"}
+_VERB_PRE = {"", "و", "ف", "س", "وس", "فس"}  # ل+verb is rare; ل+masdar (لبحث) is purpose
 _CUE_PRE = {"", "و", "ف"}
 _NISBA_SUF = {"", "ه", "ين", "ون", "ان", "ات", "تان", "تين", "يين", "يون"}
 _PRON = {"ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم"}
@@ -125,6 +125,9 @@ def find(lex: Lexicon, text: str) -> list[Mention]:
     out: list[Mention] = []
     for layer in sorted(cands):
         out.extend(_resolve_layer(cands[layer], text))
+    # A word that is a title or a place is not also a verb: "وزاره" is a ministry, not و+زار+ه.
+    nouns = {(m.start, m.end) for m in out if m.kind in {"title", "honorific", "country", "capital", "city", "igo"}}
+    out = [m for m in out if not (m.kind == "trigger" and (m.start, m.end) in nouns)]
     out.sort(key=lambda x: (x.start, -x.end, x.kind))
     return out
 

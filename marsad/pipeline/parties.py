@@ -28,7 +28,7 @@ DIPLOMATIC_HEADS = ("سفير", "السفير", "قنصل", "القنصل", "م�
 # Given names that begin with و, which must not be read as "and" + name.
 WAW_NAMES = {"وليد", "وائل", "وحيد", "وسام", "وجدي", "وديع", "وفاء", "وداد", "وهبي", "وهيب", "وصفي", "وضاح"}
 MAX_TITLE_TOKENS = 14  # the longest real office chains run about ten words
-MAX_NAME_TOKENS = 8  # "عبدالعزيز بن سعود بن نايف بن عبدالعزيز ال سعود" is eight
+MAX_NAME_TOKENS = 12  # "عبد العزيز بن سعود بن نايف بن عبد العزيز ال سعود" is eleven
 
 
 @dataclass(slots=True)
@@ -147,7 +147,9 @@ class SentenceChunker:
         if cue and cue.value == "counterpart":
             return self.read_counterpart(k, cue)
         geo = self.mention(k, GEO_KINDS)
-        if geo and geo.kind in {"country", "igo"}:
+        if geo and geo.kind == "igo":
+            return self.igo_chunk(k, geo)
+        if geo and geo.kind == "country":
             return self.state_chunk(k, geo), self.after(geo)
         if geo and geo.kind == "capital" and self.marker(k) in {"", "و", "بين"} and not self.prep_before(k):
             chunk = self.state_chunk(k, geo)
@@ -157,7 +159,33 @@ class SentenceChunker:
             chunk = self.state_chunk(k, geo)
             chunk.kind = "state" if k < self.named_dyad_until else "nationality"
             return chunk, self.after(geo)
+        if not geo and not self.mention(k, NAME_BREAKERS):
+            return self.read_named_person(k)
         return None, k + 1
+
+    def read_named_person(self, k: int) -> tuple[Chunk | None, int]:
+        """A bare name is a party only when its office follows: "احمد الكروي, القائم بالاعمال"."""
+        name = self.read_name(k)
+        if name is None or name.end - name.start < 2:
+            return None, k + 1
+        j = name.end + 1 if self.is_comma(name.end) else name.end
+        if not self.mention(j, {"title"}):
+            return None, k + 1
+        title = self.read_title(j)
+        return self.person_chunk(k, title.end, title, name), title.end
+
+    def igo_chunk(self, k: int, geo: Mention) -> tuple[Chunk, int]:
+        """An IGO; with a nationality after it, that state's bureau ("الانتربول المصري", "انتربول مصر")."""
+        chunk = self.state_chunk(k, geo)
+        nxt = self.after(geo)
+        nat = self.mention(nxt, {"nisba", "country"})
+        if nat is not None:
+            end = self.after(nat)
+            chunk.kind, chunk.country, chunk.sector = "body", nat.value, "POL"
+            chunk.title, chunk.end = self.original(k, end), self.toks[end - 1].end
+            chunk.rules["country"] = f"national bureau: {nat.rule}"
+            return chunk, end
+        return chunk, nxt
 
     def prep_before(self, k: int) -> bool:
         return k > 0 and self.toks[k - 1].text in {"في", "الي", "من", "الى"}
@@ -281,7 +309,7 @@ class SentenceChunker:
             w = tok.text
             if w in self.stops or w in NAME_LINKS:
                 break
-            bare = w[1:] if w.startswith(("وال", "بال")) else w
+            bare = w[1:] if w.startswith("وال") else w
             # Construct state: a bare noun right after a head, itself followed by an
             # article word, continues the office ("ومدير مراقبه التراب الوطني").
             construct = after_head and j + 1 < len(self.toks) and self.toks[j + 1].text.startswith(("ال", "لل"))
@@ -343,6 +371,8 @@ class SentenceChunker:
             if self.toks[j].text in {"لدي", "لدى"}:
                 posting = True
             geo = self.mention(j, GEO_KINDS)
+            if geo and posting and "posting" not in chunk.rules:
+                chunk.rules["posting"] = geo.value  # "سفير X لدي Y": Y hosts the envoy
             if geo and not posting and chunk.country is None:
                 chunk.country, chunk.rules["country"] = geo.value, f"title specifier: {geo.rule}"
             j = self.after(geo) if geo else j + 1

@@ -36,9 +36,10 @@ class Draft:
 
 
 def run(doc: Document, lex: Lexicon) -> Document:
-    dyad = document_dyad(doc.chunks)
+    dyad = _lead_order(doc.frames, document_dyad(doc.chunks))
     drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex)) is not None]
     merged = _merge(drafts)
+    _locations(doc, merged)
     _dates(doc, merged)
     _topics(doc, merged)
     _participants(doc, merged)
@@ -54,8 +55,33 @@ def document_dyad(chunks: list[Chunk]) -> list[str]:
         if c.country and not c.country.startswith("IGO:"):
             weight[c.country] += DYAD_WEIGHT.get(c.kind, 1)
             first.setdefault(c.country, c.start)
+        posting = c.rules.get("posting")
+        if posting and not posting.startswith("IGO:"):
+            weight[posting] += 2
+            first.setdefault(posting, c.end)
     top = sorted(weight, key=lambda k: (-weight[k], first[k]))[:2]
     return sorted(top, key=lambda k: first[k])
+
+
+def _lead_order(frames: list[Frame], dyad: list[str]) -> list[str]:
+    """Order the dyad as the report's first two-party frame names its subject and object.
+
+    "البلدين" events follow the party the report leads with (the grammatical
+    subject of its first event), even where that subject's country is only
+    known through the dyad ("وصل وزير الداخليه الي السعوديه").
+    """
+    if len(dyad) < 2:
+        return dyad
+    for f in frames:
+        if f.type not in TWO_PARTY or f.actor is None or f.actor.kind == "dyad":
+            continue
+        a = f.actor.country
+        r = f.recipient.country if f.recipient is not None else None
+        if a in dyad:
+            return [a, _other(dyad, a) or dyad[1]]
+        if r in dyad:
+            return [_other(dyad, r) or dyad[0], r]
+    return dyad
 
 
 def _other(dyad: list[str], country: str | None) -> str | None:
@@ -91,8 +117,7 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon) -> Draft | No
         ev.date = ref.value
         ev.provenance["date"] = f"{ref.rule}: {doc.norm.text[ref.start:ref.end] if doc.norm else ''}"
         own = ref.value is not None
-        if ref.tense != "present":
-            occasion = ref.value or (doc.norm.text[ref.start : ref.end] if doc.norm else "")
+        occasion = _occasion(doc, ref)
     ev.confidence = _confidence(f, ev)
     return Draft(f, ev, occasion, own, {f.sentence})
 
@@ -108,6 +133,11 @@ def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], p
         return
     if f.type not in TWO_PARTY and f.actor is None:
         return
+    for chunk, party, other in ((f.actor, recipient, f.recipient), (f.recipient, actor, f.actor)):
+        posting = chunk.rules.get("posting") if chunk is not None else None
+        if posting and party.country is None and other is not None:
+            party.country = posting
+            prov["actor.country" if party is actor else "recipient.country"] = "the envoy's host country (لدي)"
     if actor.country is None and (f.actor is not None or f.type in TWO_PARTY):
         actor.country = _other(dyad, recipient.country)
         if actor.country:
@@ -176,20 +206,23 @@ def _core_start(m: Mention) -> int:
 
 
 def _venue(doc: Document, f: Frame) -> Location | None:
+    """"في مقر وزاره الداخليه": the venue (with the body it belongs to) when no city is named."""
     assert doc.norm is not None
     s = doc.sentences[f.sentence]
-    seg = doc.norm.text[s.start : s.end]
+    text = doc.norm.text
     for word in VENUE_WORDS:
-        i = seg.find(word)
+        i = text.find(word, s.start, s.end)
         if i < 0:
             continue
-        j = i + len(word)
-        words = seg[j:].split(" ")
-        tail = [w for w in words[:3] if w.startswith(("ال", "لل"))][:2] if word == "مقر" else []
-        k = j + sum(len(w) + 1 for w in tail)
-        a, b = doc.norm.span(s.start + i, s.start + min(k, len(seg)))
-        name = doc.text[a:b].strip(" ,،.")
-        return Location(name, None)
+        end = i + len(word)
+        body = next((c for c in doc.chunks if c.kind == "body" and 0 < c.start - end <= 2), None)
+        if body is not None:
+            end = body.end
+        elif word == "مقر":
+            nxt = text.find(" ", end + 1, s.end)
+            end = nxt if nxt > 0 else s.end
+        a, b = doc.norm.span(i, end)
+        return Location(doc.text[a:b].strip(" ,،."), None)
     return None
 
 
@@ -223,12 +256,29 @@ def _date_refs(doc: Document, f: Frame, lex: Lexicon) -> list[DateRef]:
         DateRef(r.start + s.start, r.end + s.start, r.value, r.tense, r.rule)
         for r in find_dates(s.text, doc.published, lex)
     ]
+    # An occurred event takes no future date and a planned one no past date.
+    unfit = "future" if f.status == "occurred" else "past"
+    refs = [r for r in refs if r.tense != unfit]
     t = f.trigger.start
     refs.sort(key=lambda r: (r.start < t, abs(r.start - t), _DATE_RANK.get(r.rule, 5)))
-    # "امس الاربعاء": the relative word and the weekday name are one expression.
     return refs
 
 
+def _occasion(doc: Document, ref: DateRef) -> str | None:
+    """None for the report's own news (today, this week); else what tells the occasion apart."""
+    if ref.rule in RECENT_RULES or ref.tense == "present":
+        return None
+    if ref.value and doc.published and len(ref.value) == 10:
+        from datetime import date as _date
+
+        if abs((_date.fromisoformat(ref.value) - doc.published).days) <= RECENT_DAYS:
+            return None
+    return ref.value or (doc.norm.text[ref.start : ref.end] if doc.norm else "past")
+
+
+RECENT_RULES = {"today", "yesterday", "weekday", "weekday-next", "tomorrow"}
+# A dated mention this close to publication is the report's own news, not an earlier occasion.
+RECENT_DAYS = 7
 _DATE_RANK = {"day-month": 0, "hijri": 0, "numeric": 0, "today": 1, "yesterday": 1, "weekday": 2}
 
 
@@ -249,6 +299,13 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
     """One event per happening: same type, status, pair and occasion."""
     out: list[Draft] = []
     for d in drafts:
+        if d.frame.rules.get("anaphoric") and d.occasion is None:
+            # "اللقاء", "هذا الاستقبال": the event already reported, whatever pair this sentence suggests.
+            prior = next((o for o in out if o.event.type == d.event.type and o.event.status == d.event.status), None)
+            if prior is not None:
+                prior.topic_sentences |= d.topic_sentences
+                prior.frame.others.extend(d.frame.others)
+                continue
         key = (d.event.type, d.event.status, _pair(d.event))
         target = next(
             (o for o in out if (o.event.type, o.event.status, _pair(o.event)) == key and o.occasion == d.occasion),
@@ -288,6 +345,45 @@ def _absorb(t: Draft, d: Draft) -> None:
     te.confidence = max(te.confidence, de.confidence)
     t.topic_sentences |= d.topic_sentences
     t.frame.others.extend(d.frame.others)
+
+
+def _locations(doc: Document, drafts: list[Draft]) -> None:
+    """Where a sentence names no place: an agreement takes its meeting's place; a host
+    meets at home (the host's city named elsewhere in the report, else just its country)."""
+    consult = {(_pair(d.event)): d.event.location for d in drafts
+               if d.event.type == "CONSULT" and d.event.status == "occurred" and d.event.location}
+    for d in drafts:
+        ev = d.event
+        if ev.location is not None and ev.location.name is not None and ev.location.country is not None:
+            continue
+        if ev.type != "CONSULT" and ev.status == "occurred" and consult.get(_pair(ev)):
+            ev.location = consult[_pair(ev)]
+            ev.provenance["location"] = "the place of the meeting it belongs to"
+            continue
+        if ev.type == "CONSULT" and ev.mode == "host" and ev.status == "occurred" and ev.actor.country:
+            home = _home_city(doc, ev.actor.country)
+            if ev.location is not None and ev.location.name:
+                ev.location.country = ev.location.country or ev.actor.country
+            elif home is not None:
+                ev.location = home
+                ev.provenance["location"] = "the host's city named in the report"
+            else:
+                ev.location = Location(None, ev.actor.country)
+                ev.provenance["location"] = "a host receives at home"
+        elif ev.type in {"COERCE", "ASSAULT"} and ev.location is None:
+            country = ev.actor.country if ev.type == "COERCE" else ev.recipient.country
+            if country and not country.startswith("IGO:"):
+                ev.location = Location(None, country)
+
+
+def _home_city(doc: Document, iso3: str) -> Location | None:
+    assert doc.norm is not None
+    for m in doc.mentions:
+        kinds = {m.kind} | {x.split(":")[0] for x in m.extra.get("also", "").split()}
+        if m.value == iso3 and kinds & {"capital", "city"}:
+            a, b = doc.norm.span(_core_start(m), m.end)
+            return Location(doc.text[a:b], iso3)
+    return None
 
 
 def _dates(doc: Document, drafts: list[Draft]) -> None:

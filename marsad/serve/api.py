@@ -146,7 +146,8 @@ def profile_json(p: queries.CountryProfile) -> dict[str, Any]:
 
 def country_profile(request: Request, iso3: str) -> queries.CountryProfile:
     code = country_code(iso3, "iso3")
-    prof = queries.country_profile(store_of(request), code)
+    cache = request.app.state.cache
+    prof = cache.get(("country", code), lambda: queries.country_profile(store_of(request), code))
     if prof is None:
         raise Problem(404, "Not found", f"no events involve {code}")
     return prof

@@ -70,6 +70,11 @@ events = Table(
     Index("ix_events_pair", "actor_country", "recipient_country"),
     Index("ix_events_date", "date"),
     Index("ix_events_type", "type", "status"),
+    # 0002: indexes the web API needs (see migrations/versions/0002_serve_indexes.py).
+    Index("ix_events_date_id", "date", "event_id", "type"),
+    Index("ix_events_recipient", "recipient_country", "actor_country"),
+    Index("ix_events_confidence", "confidence", "event_id"),
+    Index("ix_events_network", "actor_country", "recipient_country", "type", "status", "date"),
 )
 
 topics = Table(
@@ -78,6 +83,7 @@ topics = Table(
     Column("event_id", String(40), ForeignKey("events.event_id", ondelete="CASCADE"), primary_key=True),
     Column("topic", String(32), primary_key=True),
     Index("ix_topics_topic", "topic"),
+    Index("ix_topics_topic_event", "topic", "event_id"),  # 0002
 )
 
 participants = Table(
