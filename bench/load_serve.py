@@ -26,7 +26,7 @@ from pathlib import Path
 import httpx
 
 from marsad.model import EVENT_TYPES, TOPICS
-from marsad.pipeline.normalize import normalize_form
+from marsad.normalize import normalize_form
 from marsad.store.db import Store
 from marsad.store.schema import documents, events, topics
 

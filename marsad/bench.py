@@ -15,7 +15,7 @@ from rich.table import Table
 
 from marsad.model import Document
 from marsad.pipeline import extract
-from marsad.pipeline.normalize import normalize
+from marsad.normalize import normalize
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo.jsonl"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.model import Document, Event, event_from_dict
-from marsad.pipeline.normalize import normalize_form
+from marsad.normalize import normalize_form
 
 
 @dataclass(slots=True)
@@ -145,7 +145,8 @@ def match(gold: list[Event], pred: list[Event]) -> list[tuple[int, int]]:
     prefs: list[list[int]] = []
     for g in gold:
         cands = [j for j, p in enumerate(pred) if _compatible(g, p)]
-        cands.sort(key=lambda j: (pred[j].actor.country != g.actor.country, pred[j].date != g.date, j))
+        cands.sort(key=lambda j: (pred[j].actor.country != g.actor.country, pred[j].date != g.date,
+                                  pred[j].mode != g.mode, norm_name(pred[j].evidence) != norm_name(g.evidence), j))
         prefs.append(cands)
     owner: dict[int, int] = {}
 

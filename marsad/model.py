@@ -10,10 +10,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from marsad.pipeline.normalize import Normalized
+from marsad.normalize import Normalized, normalize
 
 EVENT_TYPES = (
     "CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST", "ACCUSE", "REJECT", "THREATEN",
@@ -32,8 +31,6 @@ TOPICS = (
 
 def doc_id_for(text: str) -> str:
     """Stable id: the same article, whatever its diacritics or spacing, gets one id."""
-    from marsad.pipeline.normalize import normalize  # the pipeline package imports this module
-
     canon = " ".join(normalize(text).text.split())
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
 

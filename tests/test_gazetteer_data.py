@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from marsad.pipeline.normalize import normalize_form
+from marsad.normalize import normalize_form
 
 LEXICONS = Path(__file__).resolve().parents[1] / "marsad" / "lexicons"
 

@@ -6,7 +6,7 @@ import pytest
 
 from marsad.lexicons.loader import FILES, PACKAGE_DIR, load, read_tsv
 from marsad.model import EVENT_TYPES, SECTORS, TOPICS
-from marsad.pipeline.normalize import normalize_form
+from marsad.normalize import normalize_form
 
 HAND = [name for name, kind in FILES if kind not in {"geo", "igo"}]
 

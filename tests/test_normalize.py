@@ -2,7 +2,7 @@
 
 import pytest
 
-from marsad.pipeline.normalize import normalize, normalize_form
+from marsad.normalize import normalize, normalize_form
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import ahocorasick_rs as ac
 
-from marsad.pipeline.normalize import normalize_form
+from marsad.normalize import normalize_form
 
 PACKAGE_DIR = Path(__file__).parent
 

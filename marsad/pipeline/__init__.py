@@ -12,8 +12,8 @@ from pathlib import Path
 
 from marsad.lexicons.loader import Lexicon, load
 from marsad.model import Document, Event
+from marsad.normalize import normalize
 from marsad.pipeline import frames, mentions, parties, resolve, segment
-from marsad.pipeline.normalize import normalize
 from marsad.pipeline.resolve import EXTRACTOR_VERSION
 
 

@@ -38,8 +38,8 @@ def _patterns(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]
     alt = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     wd = "|".join(WEEKDAYS)
     pat = re.compile(
-        rf"(?P<hijri>(?P<hd>\d{{1,2}}) (?P<hm>{alt}) (?P<hy>1[34]\d\d) ?ه?\b)"
-        rf"|(?P<abs>(?:(?P<d>\d{{1,2}}|فاتح|مطلع) (?:من )?)?(?P<m>{alt})(?: (?:من )?(?:عام |سنه )?(?P<y>(?:19|20)\d\d)|(?P<rel> الماضي| المنصرم| الجاري| الحالي| المقبل| القادم))?)"
+        rf"(?P<hijri>(?<!\w)(?P<hd>\d{{1,2}}) (?P<hm>{alt}) (?P<hy>1[34]\d\d) ?ه?(?!\w))"
+        rf"|(?P<abs>(?<!\w)(?:(?P<d>\d{{1,2}}|فاتح|مطلع) (?:من )?)?(?P<m>{alt})(?!\w)(?: ?/ ?\w+)?(?: (?:من )?(?:عام |سنه )?(?P<y>(?:19|20)\d\d)|(?P<rel> الماضي| المنصرم| الجاري| الحالي| المقبل| القادم))?)"
         rf"|(?P<num>(?P<n1>\d{{1,4}})[/-](?P<n2>\d{{1,2}})[/-](?P<n3>\d{{2,4}}))"
         rf"|(?P<today>\bاليوم\b|\bحاليا\b)"
         rf"|(?P<yday>\b(?:ال)?امس\b|\bاول امس\b)"

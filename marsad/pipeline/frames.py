@@ -21,6 +21,8 @@ PAIR_TYPES = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
 # How far back (in characters) an expectation or negation cue still governs a trigger.
 CUE_REACH = 60
 NEGATION_REACH = 20
+# How far (characters) after a trigger "بين X و Y" still names its parties.
+BETWEEN_REACH = 45
 # How far (characters) from a signing verb the agreement text may stand ("وقع ... اتفاقيه").
 DOCUMENT_REACH = 70
 
@@ -187,7 +189,9 @@ def _is_venue(text: str, c: Chunk) -> bool:
 def _arguments(trig: Mention, role: str, pos: str, parties: list[Chunk], text: str) -> tuple[Chunk | None, Chunk | None, str]:
     before = [c for c in parties if c.end <= trig.start]
     after = [c for c in parties if c.start >= trig.end]
-    between = [c for c in after if c.marker == "بين"]
+    # "مباحثات بين X و Y" names the parties only when بين follows the trigger closely;
+    # further on it is background ("التعاون الامني بين البلدين").
+    between = [c for c in after if c.marker == "بين" and c.start - trig.end <= BETWEEN_REACH]
     if between:
         idx = parties.index(between[0])
         rest = parties[idx + 1 : idx + 2]

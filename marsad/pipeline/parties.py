@@ -310,6 +310,11 @@ class SentenceChunker:
             if w in self.stops or w in NAME_LINKS:
                 break
             bare = w[1:] if w.startswith("وال") else w
+            nxt_def = j + 1 < len(self.toks) and self.toks[j + 1].text.startswith(("ال", "لل"))
+            stem = w.removeprefix("و").removeprefix("ل")
+            if stem != w and len(stem) >= 4 and stem.endswith("ه") and nxt_def:
+                j += 1  # a conjoined office in construct: "ومكافحه المخدرات", "ولمراقبه التراب"
+                continue
             # Construct state: a bare noun right after a head, itself followed by an
             # article word, continues the office ("ومدير مراقبه التراب الوطني").
             construct = after_head and j + 1 < len(self.toks) and self.toks[j + 1].text.startswith(("ال", "لل"))
@@ -414,7 +419,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
 
 def name_key(name: str | None) -> str:
     """The first two words of a name, normalised: enough to recognise a person again."""
-    from marsad.pipeline.normalize import normalize_form
+    from marsad.normalize import normalize_form
 
     words = normalize_form(name or "").replace("عبد ال", "عبدال").split()
     return " ".join(words[:2])

@@ -386,9 +386,14 @@ def _home_city(doc: Document, iso3: str) -> Location | None:
     return None
 
 
+def _main(drafts: list[Draft]) -> Draft | None:
+    """The report's own news: its first occurred event not placed on an earlier occasion."""
+    return next((d for d in drafts if d.event.status == "occurred" and d.occasion is None), None)
+
+
 def _dates(doc: Document, drafts: list[Draft]) -> None:
     """Undated events share the main event's date; the main event falls back to the publication month."""
-    main = next((d for d in drafts if d.event.status == "occurred"), None)
+    main = _main(drafts)
     if main is not None and not main.event.date and main.occasion is None and doc.published:
         main.event.date = doc.published.isoformat()[:7]
         main.event.provenance["date"] = "no time reference: month of publication"
@@ -403,9 +408,13 @@ def _dates(doc: Document, drafts: list[Draft]) -> None:
 def _topics(doc: Document, drafts: list[Draft]) -> None:
     """Topics from the sentences that state each event (the main one reads the whole report)."""
     topic_mentions = [m for m in doc.mentions if m.kind == "topic"]
-    main = next((d for d in drafts if d.event.status == "occurred" and d.event.type == "CONSULT"), None)
+    # The main meeting speaks for the whole report; without a meeting, the first event does.
+    main = next((d for d in drafts if d.event.status == "occurred" and d.occasion is None
+                 and d.event.type == "CONSULT"), None) or _main(drafts)
+    # Sentences that state another occasion (a past meeting) keep their topics to themselves.
+    elsewhere = {i for d in drafts if d.occasion is not None for i in d.topic_sentences}
     for d in drafts:
-        sentences = set(range(len(doc.sentences))) if d is main else d.topic_sentences
+        sentences = set(range(len(doc.sentences))) - elsewhere if d is main else d.topic_sentences
         found = sorted({m.value for m in topic_mentions if m.sentence in sentences})
         d.event.topics = found
 
@@ -413,7 +422,8 @@ def _topics(doc: Document, drafts: list[Draft]) -> None:
 def _participants(doc: Document, drafts: list[Draft]) -> None:
     """Named officials who attended: "وحضر اللقاء ...", "بحضور ...", and the others named in the event's sentence."""
     attend = {m.sentence for m in doc.mentions if m.kind == "cue" and m.value == "attend"}
-    main = next((d for d in drafts if d.event.status == "occurred" and d.event.type == "CONSULT"), None)
+    main = next((d for d in drafts if d.event.status == "occurred" and d.occasion is None
+                 and d.event.type == "CONSULT"), None)
     for d in drafts:
         people = list(d.frame.others)
         if d is main:

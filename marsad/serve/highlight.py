@@ -40,7 +40,7 @@ def mentions(doc: Document) -> list[Mark]:
     try:
         from marsad.lexicons.loader import load
         from marsad.pipeline.mentions import find
-        from marsad.pipeline.normalize import normalize
+        from marsad.normalize import normalize
 
         norm = normalize(doc.text)
         found = find(load(), norm.text)

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 from marsad.config import db_url
 from marsad.errors import Failure, MarsadError
 from marsad.model import Document, Event, Location, Participant, Party
-from marsad.pipeline.normalize import normalize_form
+from marsad.normalize import normalize_form
 from marsad.store.schema import documents, events, failures, participants, topics
 
 MIGRATIONS = Path(__file__).with_name("migrations")
