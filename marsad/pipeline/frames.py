@@ -21,8 +21,12 @@ PAIR_TYPES = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
 # How far back (in characters) an expectation or negation cue still governs a trigger.
 CUE_REACH = 60
 NEGATION_REACH = 20
+# A first line this short without a final stop is a headline.
+HEADLINE_WORDS = 20
 # How far (characters) after a trigger "بين X و Y" still names its parties.
 BETWEEN_REACH = 45
+# How far (characters) after a handover verb its object (equipment or a person) is named.
+EQUIPMENT_REACH = 60
 # How far (characters) from a signing verb the agreement text may stand ("وقع ... اتفاقيه").
 DOCUMENT_REACH = 70
 
@@ -33,14 +37,46 @@ def run(doc: Document, lex: Lexicon) -> Document:
     for c in doc.chunks:
         by_sentence.setdefault(c.sentence, []).append(c)
     frames: list[Frame] = []
+    headline = _headline(doc)
     for m in doc.mentions:
         if m.kind != "trigger":
             continue
         frame = _frame(doc, m, by_sentence.get(m.sentence, []), lex)
         if frame is not None:
+            if m.sentence == headline:
+                frame.rules["headline"] = "yes"
             frames.append(frame)
+            frames.extend(_more_guests(frame, by_sentence.get(m.sentence, [])))
     doc.frames = _drop_nested(frames)
     return doc
+
+
+def _headline(doc: Document) -> int:
+    """Index of a headline sentence (a short first line with no final stop), else -1."""
+    assert doc.norm is not None
+    if not doc.sentences:
+        return -1
+    first = doc.sentences[0]
+    ends_line = doc.norm.text[first.end : first.end + 1] == "\n"
+    return 0 if ends_line and len(first.text.split()) <= HEADLINE_WORDS and first.text[-1:] not in ".!?" else -1
+
+
+def _more_guests(f: Frame, chunks: list[Chunk]) -> list[Frame]:
+    """One host receiving several states' envoys: one event per guest state."""
+    if f.type != "CONSULT" or f.mode not in {"host", "multilateral"} or f.actor is None or f.recipient is None:
+        return []
+    seen = {f.actor.country, f.recipient.country}
+    out = []
+    for c in chunks:
+        if c.start <= f.recipient.start or c.kind not in {"person", "body", "state"} or c.country in seen or not c.country:
+            continue
+        if c.country.startswith("IGO:"):
+            continue
+        seen.add(c.country)
+        g = Frame(f.type, f.mode, f.status, f.trigger, f.sentence, f.actor, c, [], dict(f.rules))
+        g.rules["arguments"] = "another guest of the same host"
+        out.append(g)
+    return out
 
 
 def _drop_nested(frames: list[Frame]) -> list[Frame]:
@@ -70,12 +106,22 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     sent = doc.sentences[trig.sentence]
     text = doc.norm.text
     prefix = _prefix(trig)
-    frame = Frame(type=trig.value, mode=mode, status="occurred", trigger=trig, sentence=trig.sentence)
-    frame.rules["type"] = trig.rule
     if _negated(doc, trig, sent.start) or _context_only(doc, trig, pos):
         return None
     if trig.value == "AGREE" and mode == "sign" and not _document_follows(doc, trig):
         return None  # "وقع الهجوم" (it happened), not "وقع اتفاقيه" (signed)
+    if trig.value == "AGREE" and mode == "reach" and _cue_near(doc, trig, "statement", 0, 12):
+        return None  # "اتفقا علي ان ..." agrees on a view, not on an action
+    if trig.value == "COERCE" and _cue_near(doc, trig, "warrant", 15, 0):
+        return None  # "صدر امر بالقبض عليه" is a warrant, not an arrest
+    frame_type = trig.value
+    if trig.value == "COOPERATE" and mode == "handover":
+        if _cue_near(doc, trig, "equipment", 0, EQUIPMENT_REACH):
+            frame_type, mode = "AID", None  # handing over boats or vehicles is assistance
+        elif pos == "noun" and not _cue_near(doc, trig, "wanted", 0, EQUIPMENT_REACH):
+            return None  # "تسليم الرساله": a letter, not a person
+    frame = Frame(type=frame_type, mode=mode, status="occurred", trigger=trig, sentence=trig.sentence)
+    frame.rules["type"] = trig.rule
     status_rule = _expected(doc, trig, sent.start, prefix, pos, lex)
     if status_rule:
         frame.status, frame.rules["status"] = "expected", status_rule
@@ -129,6 +175,11 @@ def _context_only(doc: Document, trig: Mention, pos: str) -> bool:
     """"منذ توقيع ..." names a past event as background: not an event of its own."""
     lo = max(0, trig.start - 8)
     return pos == "noun" and any(m.kind == "cue" and m.value == "context" for m in _near(doc, lo, trig.start))
+
+
+def _cue_near(doc: Document, trig: Mention, cue: str, before: int, after: int) -> bool:
+    """A cue of this name starts within `before` characters before or `after` after the trigger."""
+    return any(m.kind == "cue" and m.value == cue for m in _near(doc, max(0, trig.start - before), trig.end + after))
 
 
 def _document_follows(doc: Document, trig: Mention) -> bool:

@@ -332,8 +332,9 @@ class SentenceChunker:
             w = tok.text
             if tok.punct or w.isdigit() or w in self.stops or (w[:1] in "بلو" and w[1:] in self.stops):
                 break
-            if self.mention(j, NAME_BREAKERS):
-                # A nisba or city can end a name as a family name only after a first name.
+            after_link = j > k and self.toks[j - 1].text in {"عبد", "ابو"}
+            if self.mention(j, NAME_BREAKERS) and not after_link:
+                # "عبد الامير" is a name even though "الامير" is also an honorific.
                 break
             if j == k and (w.startswith(("ال", "لل", "وال", "بال", "فال")) or w in NAME_LINKS - {"عبد", "ابو"}):
                 break

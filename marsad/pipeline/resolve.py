@@ -38,7 +38,7 @@ class Draft:
 def run(doc: Document, lex: Lexicon) -> Document:
     dyad = _lead_order(doc.frames, document_dyad(doc.chunks))
     drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex)) is not None]
-    merged = _merge(drafts)
+    merged = _drop_headlines(_merge(drafts))
     _locations(doc, merged)
     _dates(doc, merged)
     _topics(doc, merged)
@@ -259,8 +259,20 @@ def _date_refs(doc: Document, f: Frame, lex: Lexicon) -> list[DateRef]:
     # An occurred event takes no future date and a planned one no past date.
     unfit = "future" if f.status == "occurred" else "past"
     refs = [r for r in refs if r.tense != unfit]
-    t = f.trigger.start
-    refs.sort(key=lambda r: (r.start < t, abs(r.start - t), _DATE_RANK.get(r.rule, 5)))
+    # The nearest expression on either side, a little in favour of what follows the verb;
+    # one that dates a background event ("منذ ... في 5 يناير") is not the event's.
+    context = [m.end for m in doc.mentions if m.sentence == f.sentence and m.kind == "cue" and m.value == "context"]
+    refs = [r for r in refs if not any(0 <= r.start - c <= CONTEXT_REACH for c in context)]
+    t0, t1 = f.trigger.start, f.trigger.end
+    relative = any(r.rule in RECENT_RULES for r in refs)
+    pub = doc.published.isoformat() if doc.published else None
+
+    def dateline(r: DateRef) -> bool:
+        """"الرياض, 17 ديسمبر 2024 -- رحب ... يوم الاثنين": the dateline dates the report, not the event."""
+        return relative and r.value == pub and r.rule in {"day-month", "numeric"}
+
+    refs.sort(key=lambda r: (dateline(r), r.start - t1 if r.start >= t1 else (t0 - r.end) + BEFORE_PENALTY,
+                             _DATE_RANK.get(r.rule, 5)))
     return refs
 
 
@@ -276,6 +288,10 @@ def _occasion(doc: Document, ref: DateRef) -> str | None:
     return ref.value or (doc.norm.text[ref.start : ref.end] if doc.norm else "past")
 
 
+# Characters a time expression before the trigger counts as farther than one after it.
+BEFORE_PENALTY = 15
+# How far after "منذ" a date still belongs to the background event it names.
+CONTEXT_REACH = 60
 RECENT_RULES = {"today", "yesterday", "weekday", "weekday-next", "tomorrow"}
 # A dated mention this close to publication is the report's own news, not an earlier occasion.
 RECENT_DAYS = 7
@@ -326,8 +342,19 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
+def _drop_headlines(drafts: list[Draft]) -> list[Draft]:
+    """A headline restates the report: its event stands only if the body reports none of its type."""
+    body_types = {d.event.type for d in drafts if not d.frame.rules.get("headline")}
+    return [d for d in drafts if not (d.frame.rules.get("headline") and d.event.type in body_types)]
+
+
 def _absorb(t: Draft, d: Draft) -> None:
     te, de = t.event, d.event
+    if t.frame.rules.get("headline") and not d.frame.rules.get("headline"):
+        # The body's sentence is the better evidence than the headline that announced it.
+        t.frame.rules["headline"] = ""
+        te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end
+        te.trigger, te.trigger_start, te.trigger_end = de.trigger, de.trigger_start, de.trigger_end
     if te.mode == "visit" and de.mode != "visit":
         te.mode, te.actor, te.recipient = de.mode, de.actor, de.recipient
         te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end

@@ -158,11 +158,16 @@ def api_country(request: Request, iso3: str) -> dict[str, Any]:
     return profile_json(country_profile(request, iso3))
 
 
-def network_data(request: Request, f: Filters, min_weight: int) -> queries.Network:
+def network_data(request: Request, f: Filters, min_weight: int) -> tuple[queries.Network, dict[str, Any]]:
+    """The network and its JSON form, cached together (building the JSON costs as much as the query)."""
     eq = f.to_query()
     key = ("network", tuple(sorted(f.as_params().items())), min_weight)
-    cache = request.app.state.cache
-    return cache.get(key, lambda: queries.network(store_of(request), eq, min_weight=min_weight, max_edges=MAX_EDGES))
+
+    def compute() -> tuple[queries.Network, dict[str, Any]]:
+        net = queries.network(store_of(request), eq, min_weight=min_weight, max_edges=MAX_EDGES)
+        return net, network_json(net, f)
+
+    return request.app.state.cache.get(key, compute)
 
 
 def network_json(net: queries.Network, f: Filters) -> dict[str, Any]:
@@ -192,10 +197,10 @@ def api_network(
     min_weight: int = Query(1, ge=1, le=1_000_000),
     format: Literal["json", "graphml"] = "json",
 ) -> Response:
-    net = network_data(request, f, min_weight)
+    net, data = network_data(request, f, min_weight)
     if format == "graphml":
         return Response(graphml(net), media_type="application/graphml+xml; charset=utf-8")
-    return JSONResponse(network_json(net, f))
+    return JSONResponse(data)
 
 
 def stats_data(request: Request) -> queries.Stats:

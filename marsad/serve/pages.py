@@ -133,8 +133,7 @@ def event_page(request: Request, event_id: str = Path(pattern=api.ID)) -> HTMLRe
 def network_page(
     request: Request, f: Filters = Depends(filters), min_weight: int = Query(1, ge=1, le=1_000_000)
 ) -> HTMLResponse:
-    net = api.network_data(request, f, min_weight)
-    data = api.network_json(net, f)
+    _net, data = api.network_data(request, f, min_weight)
     params = f.as_params() | ({"min_weight": str(min_weight)} if min_weight > 1 else {})
     twin = "/api/network?" + urlencode(params)
     return render(

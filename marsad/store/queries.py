@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
@@ -123,23 +123,54 @@ def _order(sort: str) -> list[Any]:
     return [col.asc().nulls_first(), c.event_id.asc()]
 
 
+def _branches(q: EventQuery) -> list[list[Any]]:
+    """The filter as one or more disjoint condition lists.
+
+    A country filter means actor OR recipient; SQLite answers an OR by merging two
+    index lookups and then sorting every match, which for a busy country is
+    thousands of wide rows. Split in two branches, each side reads its own
+    (country, date, event_id) index already in order and stops after one page.
+    """
+    if not q.country:
+        return [_conditions(q)]
+    c = events.c
+    rest = _conditions(replace(q, country=None))
+    code = q.country.upper()
+    return [
+        [*rest, c.actor_country == code],
+        [*rest, c.recipient_country == code, or_(c.actor_country != code, c.actor_country.is_(None))],
+    ]
+
+
+def _sort_rows(rows: list[Any], sort: str) -> list[Any]:
+    """Order merged branch rows exactly as `_order` does in SQL (stable two-pass sort)."""
+    desc = sort.startswith("-")
+    col = "date" if sort.endswith("date") else "confidence"
+    rows = sorted(rows, key=lambda r: r["event_id"], reverse=desc)
+    return sorted(rows, key=lambda r: (r[col] is not None, r[col] if r[col] is not None else ""), reverse=desc)
+
+
 def events_page(
     store: Store, q: EventQuery, *, limit: int, cursor: str | None = None, sort: str = "-date", with_total: bool = True
 ) -> EventPage:
     """One page of events matching `q`, and the cursor of the next page."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    conds = _conditions(q)
-    stmt = select(events).where(*conds)
-    if cursor:
-        stmt = stmt.where(_after(sort, *_decode_cursor(cursor, sort)))
-    stmt = stmt.order_by(*_order(sort)).limit(limit + 1)
+    after = [_after(sort, *_decode_cursor(cursor, sort))] if cursor else []
+    branches = _branches(q)
     with store.engine.connect() as conn:
-        rows = [r._mapping for r in conn.execute(stmt)]
+        rows = []
+        for conds in branches:
+            stmt = select(events).where(*conds, *after).order_by(*_order(sort)).limit(limit + 1)
+            rows += [r._mapping for r in conn.execute(stmt)]
+        if len(branches) > 1:
+            rows = _sort_rows(rows, sort)
         more = len(rows) > limit
         rows = rows[:limit]
         evs = _hydrate(conn, rows)
-        total = conn.execute(select(func.count()).select_from(events).where(*conds)).scalar_one() if with_total else -1
+        total = -1
+        if with_total:
+            total = conn.execute(select(func.count()).select_from(events).where(*_conditions(q))).scalar_one()
     nxt = None
     if more and rows:
         last = rows[-1]

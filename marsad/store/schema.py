@@ -72,7 +72,9 @@ events = Table(
     Index("ix_events_type", "type", "status"),
     # 0002: indexes the web API needs (see migrations/versions/0002_serve_indexes.py).
     Index("ix_events_date_id", "date", "event_id", "type"),
-    Index("ix_events_recipient", "recipient_country", "actor_country"),
+    Index("ix_events_actor_date", "actor_country", "date", "event_id"),
+    Index("ix_events_recipient_date", "recipient_country", "date", "event_id"),
+    Index("ix_events_type_date", "type", "date", "event_id"),
     Index("ix_events_confidence", "confidence", "event_id"),
     Index("ix_events_network", "actor_country", "recipient_country", "type", "status", "date"),
 )

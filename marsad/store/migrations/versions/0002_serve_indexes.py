@@ -14,8 +14,11 @@ depends_on = None
 INDEXES = (
     # /api/events newest-first keyset pages; `type` rides along so stats-by-month scans only the index.
     ("ix_events_date_id", "events", ["date", "event_id", "type"]),
-    # country filters match actor OR recipient: the recipient side needs its own index.
-    ("ix_events_recipient", "events", ["recipient_country", "actor_country"]),
+    # country filters (actor OR recipient) run as two branches, each reading its side in date order.
+    ("ix_events_actor_date", "events", ["actor_country", "date", "event_id"]),
+    ("ix_events_recipient_date", "events", ["recipient_country", "date", "event_id"]),
+    # type filters page in date order without sorting every event of the type.
+    ("ix_events_type_date", "events", ["type", "date", "event_id"]),
     # sort=-confidence / confidence pages.
     ("ix_events_confidence", "events", ["confidence", "event_id"]),
     # /api/network and country profiles aggregate from this covering index, not the wide rows.
