@@ -39,6 +39,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
     dyad = _lead_order(doc.frames, document_dyad(doc.chunks))
     drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex)) is not None]
     merged = _drop_headlines(_merge(drafts))
+    _principal_names(doc, merged)
     _locations(doc, merged)
     _dates(doc, merged)
     _topics(doc, merged)
@@ -342,6 +343,24 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
     return out
 
 
+def _principal_names(doc: Document, drafts: list[Draft]) -> None:
+    """A meeting read off "البلدين" or "اللقاء" is still between the report's principals: the first
+    named official of each state stands in when the sentence names nobody."""
+    principal: dict[str, Chunk] = {}
+    for c in doc.chunks:
+        if c.kind == "person" and c.name and c.country:
+            principal.setdefault(c.country, c)
+    for d in drafts:
+        if d.event.type != "CONSULT":
+            continue
+        for role in ("actor", "recipient"):
+            p = getattr(d.event, role)
+            c = principal.get(p.country or "")
+            if p.name is None and c is not None:
+                p.name, p.title, p.sector = c.name, p.title or c.title, c.sector or p.sector
+                d.event.provenance[f"{role}.name"] = "the report's principal official of that state"
+
+
 def _drop_headlines(drafts: list[Draft]) -> list[Draft]:
     """A headline restates the report: its event stands only if the body reports none of its type."""
     body_types = {d.event.type for d in drafts if not d.frame.rules.get("headline")}
@@ -351,10 +370,13 @@ def _drop_headlines(drafts: list[Draft]) -> list[Draft]:
 def _absorb(t: Draft, d: Draft) -> None:
     te, de = t.event, d.event
     if t.frame.rules.get("headline") and not d.frame.rules.get("headline"):
-        # The body's sentence is the better evidence than the headline that announced it.
+        # The body's sentence is the better evidence than the headline that announced it,
+        # and its parties are named as that sentence writes them.
         t.frame.rules["headline"] = ""
         te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end
         te.trigger, te.trigger_start, te.trigger_end = de.trigger, de.trigger_start, de.trigger_end
+        if {te.actor.country, te.recipient.country} == {de.actor.country, de.recipient.country}:
+            te.actor, te.recipient, te.mode = de.actor, de.recipient, de.mode or te.mode
     if te.mode == "visit" and de.mode != "visit":
         te.mode, te.actor, te.recipient = de.mode, de.actor, de.recipient
         te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end
