@@ -130,31 +130,39 @@ def request_mix(rng: random.Random) -> tuple[str, dict[str, str]]:
     return "/api/network", p
 
 
-async def client(base: str, n: int, seed: int, out: list[tuple[str, float, int]], deadline: float) -> None:
+async def client(base: str, n: int, seed: int, out: list[tuple[str, float, int, str | None]], deadline: float) -> None:
     rng = random.Random(seed)
     async with httpx.AsyncClient(base_url=base, timeout=30) as http:
         for _ in range(n):
             if time.monotonic() > deadline:
                 return
             path, params = request_mix(rng)
-            t0 = time.perf_counter()
-            try:
-                r = await http.get(path, params=params)
-                status = r.status_code
-                if status == 200 and path == "/api/events" and rng.random() < 0.2 and r.json()["next_cursor"]:
-                    r = await http.get(path, params=params | {"cursor": r.json()["next_cursor"]})
-                    status = r.status_code
-            except httpx.HTTPError:
-                status = -1
-            out.append((path, time.perf_counter() - t0, status))
+            out.append(await timed(http, path, params))
+            last = out[-1]
+            if last[2] == 200 and path == "/api/events" and rng.random() < 0.2 and last[3]:
+                out.append(await timed(http, path, params | {"cursor": last[3]}))  # the next page
+
+
+async def timed(http: httpx.AsyncClient, path: str, params: dict[str, str]) -> tuple[str, float, int, str | None]:
+    t0 = time.perf_counter()
+    nxt = None
+    try:
+        r = await http.get(path, params=params)
+        took = time.perf_counter() - t0
+        status = r.status_code
+        if status == 200 and path == "/api/events":
+            nxt = r.json().get("next_cursor")
+    except httpx.HTTPError:
+        took, status = time.perf_counter() - t0, -1
+    return path, took, status, nxt
 
 
 def pct(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100)[q - 1] * 1000 if len(values) > 1 else (values[0] * 1000 if values else 0)
 
 
-async def load(base: str, clients: int, requests: int) -> list[tuple[str, float, int]]:
-    out: list[tuple[str, float, int]] = []
+async def load(base: str, clients: int, requests: int) -> list[tuple[str, float, int, str | None]]:
+    out: list[tuple[str, float, int, str | None]] = []
     deadline = time.monotonic() + TIME_LIMIT
     per = requests // clients
     await asyncio.gather(*(client(base, per, seed, out, deadline) for seed in range(clients)))
@@ -182,15 +190,15 @@ def main() -> None:
         finally:
             proc.terminate()
             proc.wait(timeout=10)
-    lat = [d for _p, d, _s in res]
-    errors = sum(1 for _p, _d, s in res if s != 200)
+    lat = [r[1] for r in res]
+    errors = sum(1 for r in res if r[2] != 200)
     summary = {
         "events": args.events, "clients": args.clients, "requests": len(res), "seconds": round(wall, 2),
         "requests_per_s": round(len(res) / wall, 1), "p50_ms": round(pct(lat, 50), 1),
         "p95_ms": round(pct(lat, 95), 1), "errors": errors,
     }
     for path in ("/api/events", "/api/network"):
-        sub = [d for p, d, _s in res if p == path]
+        sub = [r[1] for r in res if r[0] == path]
         summary[path] = {"requests": len(sub), "p50_ms": round(pct(sub, 50), 1), "p95_ms": round(pct(sub, 95), 1)}
     print(json.dumps(summary, indent=2))
 

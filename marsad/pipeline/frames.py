@@ -125,7 +125,9 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     status_rule = _expected(doc, trig, sent.start, prefix, pos, lex)
     if status_rule:
         frame.status, frame.rules["status"] = "expected", status_rule
-    parties = [c for c in chunks if c.kind != "nationality" and not _is_venue(text, c)]
+    # A state after "في"/"ب" is where the event happens, not who takes part in it.
+    parties = [c for c in chunks if c.kind != "nationality" and not _is_venue(text, c)
+               and not (c.kind == "state" and c.marker in {"في", "ب"})]
     if frame.type == "COOPERATE":
         parties = [c for c in parties if c.kind != "igo"]  # handed over between states, through INTERPOL
     nationals = [c for c in chunks if c.kind == "nationality"]

@@ -23,7 +23,8 @@ from marsad.pipeline.segment import sentence_at
 _BASE = {"", "و", "ف", "ب", "ل", "ك", "وب", "فب", "ول", "فل", "وك", "فك"}
 _DEF = _BASE | {p + "ال" for p in _BASE} | {"لل", "ولل", "فلل"}
 _LAM = {"ل", "ول", "فل"}  # before a form whose article lost its alef: ل+لسعوديه
-_VERB_PRE = {"", "و", "ف", "س", "وس", "فس"}  # ل+verb is rare; ل+masdar (لبحث) is purpose
+# No ف: "فيصل" is a name, not ف+يصل; and ل+masdar (لبحث) is purpose, not a verb.
+_VERB_PRE = {"", "و", "س", "وس"}
 _CUE_PRE = {"", "و", "ف"}
 _NISBA_SUF = {"", "ه", "ين", "ون", "ان", "ات", "تان", "تين", "يين", "يون"}
 _PRON = {"ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم"}

@@ -25,6 +25,8 @@ MARKERS = {"مع", "بين", "الي", "من", "علي", "عن", "لدي", "في
 GEO_KINDS = {"country", "capital", "city", "igo", "nisba"}
 NAME_BREAKERS = {"title", "honorific", "trigger", "cue", "country", "capital", "city", "igo", "month", "topic", "nisba"}
 DIPLOMATIC_HEADS = ("سفير", "السفير", "قنصل", "القنصل", "ملحق", "الملحق", "القائم", "قائم", "مبعوث", "المبعوث")
+# Dual heads: one phrase names two officials ("وزيرا داخليه مصر والسودان").
+DUAL_HEADS = {"وزيرا", "وزيري", "سفيرا", "سفيري", "رييسا", "رييسي"}
 # Given names that begin with و, which must not be read as "and" + name.
 WAW_NAMES = {"وليد", "وائل", "وحيد", "وسام", "وجدي", "وديع", "وفاء", "وداد", "وهبي", "وهيب", "وصفي", "وضاح"}
 MAX_TITLE_TOKENS = 14  # the longest real office chains run about ten words
@@ -115,6 +117,11 @@ class SentenceChunker:
             if chunk is not None:
                 chunk.marker = self.marker(k)
                 out.append(chunk)
+                second = chunk.rules.pop("second_country", None)
+                if second:  # "وزيرا داخليه مصر والسودان": two officials in one phrase
+                    twin = Chunk(chunk.kind, chunk.start, chunk.end, chunk.sentence, second, chunk.sector,
+                                 None, chunk.title, "و", {"country": "second state of a dual office"})
+                    out.append(twin)
                 k = max(nxt, k + 1)
             else:
                 k += 1
@@ -281,6 +288,7 @@ class SentenceChunker:
         j = self.after(head)
         posting = False
         after_head = True
+        specified = False
         while j < len(self.toks) and j - k < MAX_TITLE_TOKENS:
             tok = self.toks[j]
             if tok.punct or self.mention(j, {"honorific", "trigger", "month", "cue"}):
@@ -300,9 +308,15 @@ class SentenceChunker:
                 if geo.kind in {"capital", "city"} and not (posting or diplomatic) and self.marker(j) in {"ب", "في"}:
                     break
                 j = self.after(geo)
+                specified = True
                 continue
             title = self.mention(j, {"title"})
             if title:
+                conj = tok.text.startswith("و") and not title.extra.get("form", "").startswith("و")
+                # "ووزير الداخليه" or "وكيل وزاره" continue the office; "بالوزير ..." or a second
+                # office after a completed one ("... البحريني سفير مصر") is another party.
+                if self.marker(j) in {"ب", "ل"} or (specified and not conj):
+                    break
                 j = self.after(title)
                 after_head = True
                 continue
@@ -372,11 +386,14 @@ class SentenceChunker:
                 _, _, form, sector = min(hits)
                 chunk.sector, chunk.rules["sector"] = sector, f"sector_cues.tsv:{form}"
         posting = False
+        head_dual = head.extra.get("form", "") in DUAL_HEADS
         j = span.start
         while j < span.end:
             if self.toks[j].text in {"لدي", "لدى"}:
                 posting = True
             geo = self.mention(j, GEO_KINDS)
+            if geo and not posting and chunk.country and geo.value != chunk.country and head_dual:
+                chunk.rules["second_country"] = geo.value
             if geo and posting and "posting" not in chunk.rules:
                 chunk.rules["posting"] = geo.value  # "سفير X لدي Y": Y hosts the envoy
             if geo and not posting and chunk.country is None:

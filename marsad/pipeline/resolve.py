@@ -192,7 +192,13 @@ def _location(doc: Document, f: Frame, lex: Lexicon) -> Location | None:
     if best is not None:
         m = best[1]
         a, b = doc.norm.span(_core_start(m), m.end)
-        return Location(doc.text[a:b], m.value)
+        country = m.value
+        # "عمان" is Oman and Amman: the reading that belongs to one of the parties wins.
+        pair = {f.actor.country if f.actor else None, f.recipient.country if f.recipient else None}
+        alts = [x.split(":")[1] for x in m.extra.get("also", "").split() if x.split(":")[0] in {"capital", "city"}]
+        if country not in pair and any(a2 in pair for a2 in alts):
+            country = next(a2 for a2 in alts if a2 in pair)
+        return Location(doc.text[a:b], country)
     venue = _venue(doc, f)
     return venue
 

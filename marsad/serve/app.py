@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,11 @@ MAX_BODY = 2 * 1024 * 1024
 # Aggregates (network, stats) are cached this many seconds: a full scan of a large
 # store costs tens of ms, and analysts reload these pages far more often than data lands.
 CACHE_SECONDS = 30.0
+
+# Threads answering sync routes. SQLite reads are short; on a small machine more
+# threads only fight over the GIL and outgrow the store's pool of 5 connections
+# (connections past the pool are opened and closed per request).
+WORKER_THREADS = 5
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -158,6 +164,14 @@ def _install_handlers(app: FastAPI) -> None:
         return _error(request, 500, "Internal error", "the server could not answer this request; see its log")
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    yield
+
+
 def create_app(db: str, token: str | None = None) -> FastAPI:
     """The marsad web app over the store at `db`; POST /api/documents only when `token` is set."""
     from marsad.serve import api, pages
@@ -169,6 +183,7 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         "Every HTML page has a JSON twin under /api.",
         docs_url="/api/docs",
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.store = Store(db, create=False)
     app.state.token = token or None
