@@ -16,6 +16,8 @@ from marsad.lexicons.loader import Lexicon
 from marsad.model import Chunk, Document, Frame, Mention
 from marsad.pipeline.dates import find_dates
 
+# Nouns that make the body after them a place ("في مقر وزاره الداخليه", "بمبني الوزاره").
+VENUE_NOUNS = ("مقر", "ديوان", "مبني", "قصر", "مكتب")
 OBJECT_MARKERS = {"مع", "ب", "الي", "ل", "من", "علي", "لدي"}
 PAIR_TYPES = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
 # How far back (in characters) an expectation or negation cue still governs a trigger.
@@ -134,7 +136,8 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     actor, recipient, how = _arguments(trig, role, pos, parties, text)
     if role == "host" and pos == "noun":
         actor, recipient, how = _host_noun(doc, trig, parties, actor, recipient, how)
-    frame.rules["anaphoric"] = "yes" if pos == "noun" and _anaphoric(doc, trig) else ""
+    if pos == "noun" and _anaphoric(doc, trig):
+        frame.rules["anaphoric"] = "a definite event noun points back to a reported event"
     if frame.type in {"COERCE", "ASSAULT"}:
         actor, recipient, how = _coerce_arguments(trig, parties, nationals, actor, recipient, how)
     if actor is None and recipient is None and frame.type in PAIR_TYPES:
@@ -236,7 +239,7 @@ def _expected(doc: Document, trig: Mention, sent_start: int, prefix: str, pos: s
 def _is_venue(text: str, c: Chunk) -> bool:
     """A ministry named as the place of a meeting ("في مقر وزاره الداخليه") is no party."""
     before = text[max(0, c.start - 12) : c.start]
-    return c.kind == "body" and ("مقر" in before or c.marker == "في" or "ديوان" in before)
+    return c.kind == "body" and (c.marker == "في" or any(w in before for w in VENUE_NOUNS))
 
 
 def _arguments(trig: Mention, role: str, pos: str, parties: list[Chunk], text: str) -> tuple[Chunk | None, Chunk | None, str]:

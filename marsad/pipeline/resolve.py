@@ -20,7 +20,7 @@ from marsad.pipeline.dates import DateRef, find_dates
 EXTRACTOR_VERSION = f"marsad-{__version__}"
 # How much each kind of mention counts towards a state being one of the document's two parties.
 DYAD_WEIGHT = {"person": 3, "body": 3, "state": 2, "counterpart": 2, "igo": 1, "nationality": 1}
-VENUE_WORDS = ("مقر", "ديوان", "مكتب", "قصر")
+VENUE_WORDS = ("مقر", "ديوان", "قصر")  # "في مكتبه" is too vague to be a place
 TWO_PARTY = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
 
 
