@@ -23,6 +23,8 @@ PAIR_TYPES = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
 # How far back (in characters) an expectation or negation cue still governs a trigger.
 CUE_REACH = 60
 NEGATION_REACH = 20
+# "عمليه الترحيل ستتم": an expectation verb right after a nominal trigger governs it.
+EXPECTED_AFTER = 12
 # A first line this short without a final stop is a headline.
 HEADLINE_WORDS = 20
 # How far (characters) after a trigger "بين X و Y" still names its parties.
@@ -140,10 +142,14 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
         frame.rules["anaphoric"] = "a definite event noun points back to a reported event"
     if frame.type in {"COERCE", "ASSAULT"}:
         actor, recipient, how = _coerce_arguments(trig, parties, nationals, actor, recipient, how)
-    if actor is None and recipient is None and frame.type in PAIR_TYPES:
-        dyad = next((c for c in parties if c.kind == "dyad"), None)
-        if dyad is None and pos == "noun":
+    if actor is None and recipient is None and pos == "noun" and frame.type != "ASSAULT":
+        # A nominal trigger with nobody around it is talk about events ("تعرف النشره بكونها
+        # طلبا ... لاعتقاله"), unless it plans something between the report's two parties.
+        planned = frame.status == "expected" and frame.type in PAIR_TYPES
+        if not planned and not any(c.kind == "dyad" for c in parties):
             return None
+    if mode == "visit" and pos == "verb" and (actor is None or actor.kind != "person"):
+        return None  # "وصلت معلومات": only people arrive on a visit
     if role == "reverse":
         actor, recipient = recipient, actor
         how += "; reversed (the subject receives)"
@@ -172,8 +178,10 @@ def _anaphoric(doc: Document, trig: Mention) -> bool:
     """A definite or demonstrative event noun ("اللقاء", "هذا الاستقبال") points back to a reported event."""
     assert doc.norm is not None
     core = trig.surface[len(_prefix(trig)) :]
-    before = doc.norm.text[max(0, trig.start - 6) : trig.start]
-    return core.startswith("ال") and trig.extra.get("form", "").startswith("ال") or before.endswith(("هذا ", "هذه "))
+    before = doc.norm.text[max(0, trig.start - 8) : trig.start]
+    return (core.startswith("ال") and trig.extra.get("form", "").startswith("ال")) or before.endswith(
+        ("هذا ", "هذه ", "عمليه ", "عمليتي ")
+    )
 
 
 def _context_only(doc: Document, trig: Mention, pos: str) -> bool:
@@ -222,8 +230,9 @@ def _expected(doc: Document, trig: Mention, sent_start: int, prefix: str, pos: s
     if pos == "noun" and prefix.removesuffix("ال") in {"ل", "لل"} and trig.value == "AGREE":
         return f"purpose: {trig.surface}"
     lo = max(sent_start, trig.start - CUE_REACH)
-    for m in _near(doc, lo, trig.start):
-        if m.kind == "cue" and m.value == "expected":
+    for m in _near(doc, lo, trig.end + EXPECTED_AFTER):
+        after_ok = pos == "noun" and not _anaphoric(doc, trig)  # "عمليه الترحيل ستتم", not "هذه الزياره"
+        if m.kind == "cue" and m.value == "expected" and (m.start < trig.start or after_ok):
             return f"cues.tsv:{m.extra.get('form')}"
         if m.kind == "trigger" and m.value == "AGREE" and m.extra.get("x0") == "reach" and trig.value != "AGREE":
             between = doc.norm.text[m.end : trig.start]
@@ -291,16 +300,25 @@ def _object(after: list[Chunk], subj: Chunk | None) -> Chunk | None:
 def _coerce_arguments(
     trig: Mention, parties: list[Chunk], nationals: list[Chunk], actor: Chunk | None, recipient: Chunk | None, how: str
 ) -> tuple[Chunk | None, Chunk | None, str]:
-    """Arrests: the arresting state acts on the nationals' state; attacks have a target."""
+    """Arrests: the arresting state acts on the state of the arrested; attacks have a target.
+
+    The arrester is the verb's subject, never a party named after the arrested
+    ("... مواطنا فرنسيا مطلوبا للسلطات الفرنسيه"), and never an IGO: INTERPOL
+    circulates notices, states arrest.
+    """
     if trig.value == "ASSAULT":
         target = recipient or actor
         if target is not None and target.kind == "person" and not target.country:
             target = None
         return None, target, "attack: the target is the recipient"
     near = [n for n in nationals if n.start > trig.start]
-    nat = near[0] if near else (nationals[0] if nationals else None)
+    nat = near[0] if near else None
+    if nat is None and recipient is not None and recipient.kind == "person" and recipient.country:
+        nat = recipient  # a named person whose country the report gives elsewhere
+    if actor is not None and (actor.kind == "igo" or (nat is not None and actor.start > nat.start)):
+        actor = None
     if actor is None:
-        actor = next((c for c in parties if c.kind in {"body", "state", "person"} and c.country), None)
-    if nat is not None and actor is not None and nat.country != actor.country:
+        actor = next((c for c in parties if c.kind in {"body", "state", "person"} and c.end <= trig.start), None)
+    if nat is not None and (actor is None or nat.country != actor.country):
         return actor, nat, "arrest: actor the arresting body, recipient the nationality"
     return actor, None, "arrest: actor the arresting body"

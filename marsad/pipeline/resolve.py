@@ -104,11 +104,12 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon) -> Draft | No
     actor, recipient = _party(f.actor), _party(f.recipient)
     _fill_countries(f, actor, recipient, dyad, ev.provenance)
     ev.actor, ev.recipient = actor, recipient
+    ev.location = _location(doc, f, lex)
+    if ev.type in {"COERCE", "ASSAULT"}:
+        _coerce_countries(doc, f, ev)
     if not _valid(ev):
         return None
     _evidence(doc, f, ev)
-    loc = _location(doc, f, lex)
-    ev.location = loc
     if ev.type == "CONSULT":
         _host_rule(f, ev)
     refs = _date_refs(doc, f, lex)
@@ -144,7 +145,9 @@ def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], p
         if actor.country:
             prov["actor.country"] = "the document's other party"
             actor.sector = actor.sector or "GOV"
-    if recipient.country is None and f.type in TWO_PARTY:
+    # A domestic body named without a state ("مخفر", "السلطات") is not the other party of a handover.
+    domestic = f.type not in {"CONSULT", "AGREE"} and f.recipient is not None and f.recipient.kind == "body"
+    if recipient.country is None and f.type in TWO_PARTY and not domestic:
         recipient.country = _other(dyad, actor.country)
         if recipient.country:
             prov["recipient.country"] = "the document's other party"
@@ -184,7 +187,9 @@ def _location(doc: Document, f: Frame, lex: Lexicon) -> Location | None:
         core = _core_start(m)
         before = text[max(s.start, m.start - 10) : m.start]
         marked = core > m.start and m.surface[: core - m.start].rstrip("ال")[-1:] in {"ب"}
-        if not (marked or before.endswith(("في ", "الي ", "بالعاصمه ", "العاصمه ", "مدينه ", "بمدينه "))):
+        # "في العاصمه الباكستانيه اسلام اباد": a place noun shortly before also marks a place.
+        place_noun = any(w in text[max(s.start, m.start - 28) : m.start] for w in ("العاصمه", "مدينه", "محافظه"))
+        if not (marked or place_noun or before.endswith(("في ", "الي "))):
             continue
         rank = 0 if m.kind in {"capital", "city"} else 1
         if best is None or rank < best[0]:
@@ -324,7 +329,7 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         if d.frame.rules.get("anaphoric") and d.occasion is None:
             # "اللقاء", "هذا الاستقبال": the event already reported, whatever pair this sentence suggests.
-            prior = next((o for o in out if o.event.type == d.event.type and o.event.status == d.event.status), None)
+            prior = next((o for o in out if o.event.type == d.event.type), None)
             if prior is not None:
                 prior.topic_sentences |= d.topic_sentences
                 prior.frame.others.extend(d.frame.others)
@@ -429,6 +434,21 @@ def _locations(doc: Document, drafts: list[Draft]) -> None:
             country = ev.actor.country if ev.type == "COERCE" else ev.recipient.country
             if country and not country.startswith("IGO:"):
                 ev.location = Location(None, country)
+
+
+def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
+    """An arrest is made where it happens; an attack hits the state it happens in."""
+    here = ev.location.country if ev.location else None
+    if here is None:
+        geo = [m for m in doc.mentions if m.sentence == f.sentence and m.kind in {"country", "capital", "city"}]
+        here = geo[0].value if geo else None
+    if ev.type == "COERCE" and ev.actor.country is None:
+        ev.actor.country = here if here and here != ev.recipient.country else _other(
+            document_dyad(doc.chunks), ev.recipient.country)
+        ev.provenance["actor.country"] = "the state where the arrest took place"
+    if ev.type == "ASSAULT" and ev.recipient.country is None and here:
+        ev.recipient.country = here
+        ev.provenance["recipient.country"] = "the state where the attack took place"
 
 
 def _home_city(doc: Document, iso3: str) -> Location | None:

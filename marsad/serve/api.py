@@ -47,10 +47,16 @@ def page_json(page: queries.EventPage, f: Filters, limit: int) -> dict[str, Any]
 
 
 def events_page(request: Request, f: Filters, limit: int, cursor: str | None, sort: str) -> queries.EventPage:
+    store, eq = store_of(request), f.to_query()
     try:
-        return queries.events_page(store_of(request), f.to_query(), limit=limit, cursor=cursor, sort=sort)
+        page = queries.events_page(store, eq, limit=limit, cursor=cursor, sort=sort, with_total=False)
     except queries.BadCursor as exc:
         raise Problem(422, "Invalid request", f"cursor: {exc}") from exc
+    # The total is an aggregate like the network: cached, since a count over a
+    # large store costs more than the page itself.
+    key = ("count", tuple(sorted(f.as_params().items())))
+    page.total = request.app.state.cache.get(key, lambda: queries.count_events(store, eq))
+    return page
 
 
 CSV_COLUMNS = (

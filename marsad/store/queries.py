@@ -178,6 +178,11 @@ def events_page(
     return EventPage(evs, total, nxt, sort)
 
 
+def count_events(store: Store, q: EventQuery) -> int:
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(events).where(*_conditions(q))).scalar_one()
+
+
 def get_event(store: Store, event_id: str) -> Event | None:
     with store.engine.connect() as conn:
         rows = [r._mapping for r in conn.execute(select(events).where(events.c.event_id == event_id))]
