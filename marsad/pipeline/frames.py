@@ -16,6 +16,9 @@ from marsad.lexicons.loader import Lexicon
 from marsad.model import Chunk, Document, Frame, Mention
 from marsad.pipeline.dates import find_dates
 
+# "بحث"/"ناقش" also mean "search"/"debate": as meetings they need people or states as parties.
+DISCUSS_VERBS = {"بحث", "بحثت", "يبحث", "ناقش", "ناقشت"}
+PEOPLE = {"person", "dyad", "counterpart", "state", "igo"}
 # Nouns that make the body after them a place ("في مقر وزاره الداخليه", "بمبني الوزاره").
 VENUE_NOUNS = ("مقر", "ديوان", "مبني", "قصر", "مكتب")
 OBJECT_MARKERS = {"مع", "ب", "الي", "ل", "من", "علي", "لدي"}
@@ -150,6 +153,8 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
             return None
     if mode == "visit" and pos == "verb" and (actor is None or actor.kind != "person"):
         return None  # "وصلت معلومات": only people arrive on a visit
+    if trig.extra.get("form") in DISCUSS_VERBS and not any(c.kind in PEOPLE for c in (actor, recipient) if c):
+        return None  # "مذكره بحث دوليه" is a search warrant; people or states discuss
     if role == "reverse":
         actor, recipient = recipient, actor
         how += "; reversed (the subject receives)"

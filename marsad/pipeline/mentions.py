@@ -29,7 +29,7 @@ _CUE_PRE = {"", "و", "ف"}
 _NISBA_SUF = {"", "ه", "ين", "ون", "ان", "ات", "تان", "تين", "يين", "يون"}
 _PRON = {"ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم"}
 _VERB_SUF = {"", "ا", "وا", "ن", "نا", "ت", "تا"} | _PRON
-_NOUN_SUF = {"", "ات", "ا"} | _PRON
+_NOUN_SUF = {"", "ات", "ا", "اته", "اتها", "اتهم"} | _PRON
 
 # kind -> (allowed prefixes, allowed suffixes)
 RULES: dict[str, tuple[set[str], set[str]]] = {

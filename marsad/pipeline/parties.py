@@ -25,8 +25,8 @@ MARKERS = {"مع", "بين", "الي", "من", "علي", "عن", "لدي", "في
 GEO_KINDS = {"country", "capital", "city", "igo", "nisba"}
 NAME_BREAKERS = {"title", "honorific", "trigger", "cue", "country", "capital", "city", "igo", "month", "topic", "nisba"}
 DIPLOMATIC_HEADS = ("سفير", "السفير", "قنصل", "القنصل", "ملحق", "الملحق", "القائم", "قائم", "مبعوث", "المبعوث")
-# Dual heads: one phrase names two officials ("وزيرا داخليه مصر والسودان").
-DUAL_HEADS = {"وزيرا", "وزيري", "سفيرا", "سفيري", "رييسا", "رييسي"}
+# Dual and plural heads: one phrase names several officials ("وزيرا داخليه مصر والسودان").
+DUAL_HEADS = {"وزيرا", "وزيري", "سفيرا", "سفيري", "رييسا", "رييسي", "سفراء", "وزراء"}
 # Given names that begin with و, which must not be read as "and" + name.
 WAW_NAMES = {"وليد", "وائل", "وحيد", "وسام", "وجدي", "وديع", "وفاء", "وداد", "وهبي", "وهيب", "وصفي", "وضاح"}
 MAX_TITLE_TOKENS = 14  # the longest real office chains run about ten words
@@ -117,11 +117,10 @@ class SentenceChunker:
             if chunk is not None:
                 chunk.marker = self.marker(k)
                 out.append(chunk)
-                second = chunk.rules.pop("second_country", None)
-                if second:  # "وزيرا داخليه مصر والسودان": two officials in one phrase
-                    twin = Chunk(chunk.kind, chunk.start, chunk.end, chunk.sentence, second, chunk.sector,
-                                 None, chunk.title, "و", {"country": "second state of a dual office"})
-                    out.append(twin)
+                more = chunk.rules.pop("more_countries", "")
+                for iso in more.split():  # "وزيرا داخليه مصر والسودان", "سفراء المغرب وتونس"
+                    out.append(Chunk(chunk.kind, chunk.start, chunk.end, chunk.sentence, iso, chunk.sector,
+                                     None, chunk.title, "و", {"country": "another state of a plural office"}))
                 k = max(nxt, k + 1)
             else:
                 k += 1
@@ -393,7 +392,8 @@ class SentenceChunker:
                 posting = True
             geo = self.mention(j, GEO_KINDS)
             if geo and not posting and chunk.country and geo.value != chunk.country and head_dual:
-                chunk.rules["second_country"] = geo.value
+                if geo.value not in chunk.rules.get("more_countries", "").split():
+                    chunk.rules["more_countries"] = (chunk.rules.get("more_countries", "") + " " + geo.value).strip()
             if geo and posting and "posting" not in chunk.rules:
                 chunk.rules["posting"] = geo.value  # "سفير X لدي Y": Y hosts the envoy
             if geo and not posting and chunk.country is None:

@@ -86,8 +86,9 @@ def _lead_order(frames: list[Frame], dyad: list[str]) -> list[str]:
 
 
 def _other(dyad: list[str], country: str | None) -> str | None:
+    """The dyad's other state; for a party outside the dyad (an IGO), the report's leading state."""
     rest = [c for c in dyad if c != country]
-    return rest[0] if rest and country in dyad else (rest[0] if rest and country is None else None)
+    return rest[0] if rest else None
 
 
 def _party(c: Chunk | None) -> Party:
@@ -102,9 +103,13 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon) -> Draft | No
     ev = Event(type=f.type, status=f.status, mode=f.mode, extractor_version=EXTRACTOR_VERSION)
     ev.provenance.update({k: v for k, v in f.rules.items()})
     actor, recipient = _party(f.actor), _party(f.recipient)
+    ev.location = _location(doc, f, lex)
+    here = ev.location.country if ev.location else None
+    if f.type == "CONSULT" and f.mode in {"host", "meet"} and actor.country is None and here not in {None, recipient.country}:
+        actor.country = here  # a host receives at home ("استقبل ... بمقر عمله بالرباط")
+        ev.provenance["actor.country"] = "the host's ground: where the meeting took place"
     _fill_countries(f, actor, recipient, dyad, ev.provenance)
     ev.actor, ev.recipient = actor, recipient
-    ev.location = _location(doc, f, lex)
     if ev.type in {"COERCE", "ASSAULT"}:
         _coerce_countries(doc, f, ev)
     if not _valid(ev):
@@ -292,6 +297,8 @@ def _occasion(doc: Document, ref: DateRef) -> str | None:
     """None for the report's own news (today, this week); else what tells the occasion apart."""
     if ref.rule in RECENT_RULES or ref.tense == "present":
         return None
+    if ref.value and doc.published and doc.published.isoformat().startswith(ref.value):
+        return None  # "this year", "in March" when published in March: the report's own time
     if ref.value and doc.published and len(ref.value) == 10:
         from datetime import date as _date
 
