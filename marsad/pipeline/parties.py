@@ -21,7 +21,7 @@ from marsad.model import Chunk, Document, Mention
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 NAME_LINKS = {"بن", "بنت", "ابن", "ال", "ولد", "ابو", "عبد", "ابي", "اب", "ام", "بو", "دي", "فان", "فون"}
 # Preposition words whose object is the following party; clitic markers are read off the word.
-MARKERS = {"مع", "بين", "الي", "من", "علي", "عن", "لدي", "في", "و"}
+MARKERS = {"مع", "بين", "الي", "من", "علي", "عن", "لدي", "في", "و", "ب", "ل"}  # "بـ X" leaves ب alone
 GEO_KINDS = {"country", "capital", "city", "igo", "nisba"}
 NAME_BREAKERS = {"title", "honorific", "trigger", "cue", "country", "capital", "city", "igo", "month", "topic", "nisba"}
 DIPLOMATIC_HEADS = ("سفير", "السفير", "قنصل", "القنصل", "ملحق", "الملحق", "القائم", "قائم", "مبعوث", "المبعوث")
@@ -29,7 +29,8 @@ DIPLOMATIC_HEADS = ("سفير", "السفير", "قنصل", "القنصل", "م�
 DUAL_HEADS = {"وزيرا", "وزيري", "سفيرا", "سفيري", "رييسا", "رييسي", "سفراء", "وزراء"}
 # Given names that begin with و, which must not be read as "and" + name.
 WAW_NAMES = {"وليد", "وائل", "وحيد", "وسام", "وجدي", "وديع", "وفاء", "وداد", "وهبي", "وهيب", "وصفي", "وضاح"}
-MAX_TITLE_TOKENS = 14  # the longest real office chains run about ten words
+MAX_TITLE_TOKENS = 14
+MIN_SURNAME = 4  # shorter family names collide with common words  # the longest real office chains run about ten words
 MAX_NAME_TOKENS = 12  # "عبد العزيز بن سعود بن نايف بن عبد العزيز ال سعود" is eleven
 
 
@@ -421,6 +422,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
     for m in doc.mentions:
         at.setdefault(m.start, []).append(m)
     chunks: list[Chunk] = []
+    spans: list[tuple[int, list[Tok]]] = []
     ti = 0
     for s in doc.sentences:
         while ti < len(toks) and toks[ti].start < s.start:
@@ -428,11 +430,41 @@ def run(doc: Document, lex: Lexicon) -> Document:
         tj = ti
         while tj < len(toks) and toks[tj].start < s.end:
             tj += 1
+        spans.append((s.index, toks[ti:tj]))
         chunks.extend(SentenceChunker(doc, lex, toks[ti:tj], at, s.index).run())
         ti = tj
+    chunks = _surnames(chunks, spans, at)
     _propagate_names(chunks)
     doc.chunks = chunks
     return doc
+
+
+def _surnames(chunks: list[Chunk], spans: list[tuple[int, list[Tok]]], at: dict[int, list[Mention]]) -> list[Chunk]:
+    """Once "عبد اللطيف حموشي, المدير العام ..." is introduced, a bare "حموشي" is that person."""
+    known: dict[str, Chunk] = {}
+    for c in chunks:
+        words = (c.name or "").split()
+        if c.kind == "person" and len(words) >= 2 and c.title:
+            from marsad.normalize import normalize_form
+
+            last = normalize_form(words[-1])
+            if len(last) >= MIN_SURNAME and last not in NAME_LINKS:
+                known.setdefault(last, c)
+    if not known:
+        return chunks
+    covered = [(c.start, c.end) for c in chunks]
+    extra = []
+    for sent, toks in spans:
+        for t in toks:
+            word = t.text
+            stem = next((word[len(p):] for p in ("وب", "ب", "و", "ل") if word.startswith(p) and word[len(p):] in known),
+                        word)
+            if stem not in known or at.get(t.start) or any(a <= t.start < b for a, b in covered):
+                continue
+            ref = known[stem]
+            extra.append(Chunk("person", t.start, t.end, sent, ref.country, ref.sector, ref.name, ref.title,
+                               "", {"country": f"same person as {ref.name}"}))
+    return sorted(chunks + extra, key=lambda c: (c.sentence, c.start))
 
 
 def name_key(name: str | None) -> str:

@@ -37,7 +37,8 @@ class Draft:
 
 def run(doc: Document, lex: Lexicon) -> Document:
     dyad = _lead_order(doc.frames, document_dyad(doc.chunks))
-    drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex)) is not None]
+    people: dict[str, str] = {}  # person -> state, learnt from the events read so far
+    drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex, people)) is not None]
     merged = _drop_headlines(_merge(drafts))
     _principal_names(doc, merged)
     _locations(doc, merged)
@@ -99,15 +100,22 @@ def _party(c: Chunk | None) -> Party:
     return Party(c.country, c.sector, c.name, c.title)
 
 
-def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon) -> Draft | None:
+def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon, people: dict[str, str]) -> Draft | None:
     ev = Event(type=f.type, status=f.status, mode=f.mode, extractor_version=EXTRACTOR_VERSION)
     ev.provenance.update({k: v for k, v in f.rules.items()})
     actor, recipient = _party(f.actor), _party(f.recipient)
+    for role, p in (("actor", actor), ("recipient", recipient)):
+        if p.country is None and people.get(_key(p.name)):
+            p.country = people[_key(p.name)]
+            ev.provenance[f"{role}.country"] = "the same official in an earlier event of the report"
     ev.location = _location(doc, f, lex)
     here = ev.location.country if ev.location else None
     if f.type == "CONSULT" and f.mode in {"host", "meet"} and actor.country is None and here not in {None, recipient.country}:
         actor.country = here  # a host receives at home ("استقبل ... بمقر عمله بالرباط")
         ev.provenance["actor.country"] = "the host's ground: where the meeting took place"
+    for p in (actor, recipient):
+        if p.name and p.country and _key(p.name) not in people:
+            people[_key(p.name)] = p.country
     _fill_countries(f, actor, recipient, dyad, ev.provenance)
     ev.actor, ev.recipient = actor, recipient
     if ev.type in {"COERCE", "ASSAULT"}:

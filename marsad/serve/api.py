@@ -7,7 +7,7 @@ import hmac
 import io
 import json
 from dataclasses import asdict
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -92,7 +92,7 @@ def events_csv(evs: list[Event]) -> str:
 @router.get("/events", summary="Events matching filters, newest first, with cursor pagination")
 def api_events(
     request: Request,
-    f: Filters = Depends(filters),
+    f: Annotated[Filters, Depends(filters)],
     limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE),
     cursor: str | None = Query(None, max_length=400, description="next_cursor of the previous page"),
     sort: Literal["-date", "date", "-confidence", "confidence"] = "-date",
@@ -199,7 +199,7 @@ def graphml(net: queries.Network) -> str:
 @router.get("/network", summary="Countries as nodes, cooperation as weighted edges")
 def api_network(
     request: Request,
-    f: Filters = Depends(filters),
+    f: Annotated[Filters, Depends(filters)],
     min_weight: int = Query(1, ge=1, le=1_000_000),
     format: Literal["json", "graphml"] = "json",
 ) -> Response:

@@ -8,6 +8,7 @@ resolves when the page is drawn).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 
@@ -39,8 +40,8 @@ def mentions(doc: Document) -> list[Mark]:
     """Resolved lexicon mentions mapped back to original offsets; [] if the matcher is unavailable."""
     try:
         from marsad.lexicons.loader import load
-        from marsad.pipeline.mentions import find
         from marsad.normalize import normalize
+        from marsad.pipeline.mentions import find
 
         norm = normalize(doc.text)
         found = find(load(), norm.text)
@@ -73,7 +74,7 @@ def runs(text: str, marks: list[Mark]) -> list[Run]:
     points = sorted(cuts)
     out: list[Run] = []
     anchored = False
-    for a, b in zip(points, points[1:], strict=False):
+    for a, b in itertools.pairwise(points):
         if a == b:
             continue
         cover = [m for m in marks if m.start <= a and b <= m.end]

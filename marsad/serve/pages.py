@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
 import jinja2
@@ -94,7 +94,7 @@ def overview(request: Request) -> HTMLResponse:
 @router.get("/events", response_class=HTMLResponse)
 def events_list(
     request: Request,
-    f: Filters = Depends(filters),
+    f: Annotated[Filters, Depends(filters)],
     limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE),
     cursor: str | None = Query(None, max_length=400),
     sort: Literal["-date", "date", "-confidence", "confidence"] = "-date",
@@ -131,7 +131,7 @@ def event_page(request: Request, event_id: str = Path(pattern=api.ID)) -> HTMLRe
 
 @router.get("/network", response_class=HTMLResponse)
 def network_page(
-    request: Request, f: Filters = Depends(filters), min_weight: int = Query(1, ge=1, le=1_000_000)
+    request: Request, f: Annotated[Filters, Depends(filters)], min_weight: int = Query(1, ge=1, le=1_000_000)
 ) -> HTMLResponse:
     _net, data = api.network_data(request, f, min_weight)
     params = f.as_params() | ({"min_weight": str(min_weight)} if min_weight > 1 else {})

@@ -13,7 +13,8 @@
   function layout(nodes, edges, w, h) {
     // Fruchterman-Reingold, a fixed number of iterations so it always ends.
     const n = nodes.length;
-    const k = Math.sqrt((w * h) / Math.max(n, 1)) * 0.75;
+    // ideal edge length: fills the canvas for big graphs, stays compact for small ones
+    const k = Math.min(Math.sqrt((w * h) / Math.max(n, 1)) * 0.6, 130);
     nodes.forEach((d, i) => {
       const a = (2 * Math.PI * i) / Math.max(n, 1);
       d.x = w / 2 + (w / 3) * Math.cos(a);
@@ -45,13 +46,13 @@
       }
       nodes.forEach((d, i) => {
         // a weak pull to the centre keeps disconnected parts on screen
-        disp[i][0] += (w / 2 - d.x) * 0.02 * k / 10;
-        disp[i][1] += (h / 2 - d.y) * 0.02 * k / 10;
+        disp[i][0] += (w / 2 - d.x) * 0.6;
+        disp[i][1] += (h / 2 - d.y) * 0.6;
         const len = Math.max(Math.hypot(disp[i][0], disp[i][1]), 0.01);
         d.x += (disp[i][0] / len) * Math.min(len, temp);
         d.y += (disp[i][1] / len) * Math.min(len, temp);
-        d.x = Math.min(w - 40, Math.max(40, d.x));
-        d.y = Math.min(h - 25, Math.max(25, d.y));
+        d.x = Math.min(w - 70, Math.max(70, d.x));  // room for the labels
+        d.y = Math.min(h - 30, Math.max(50, d.y));
       });
       temp = Math.max(temp * 0.985, 0.5);
     }
