@@ -66,13 +66,15 @@ def build_store(path: str) -> Fixture:
     first = SAU_PAK[: SAU_PAK.index("الرياض.") + len("الرياض.")]
     d.events = [
         _event(SAU_PAK, first, "استقبل", type="CONSULT",
-               actor=Party("SAU", "GOV", "عبدالعزيز بن سعود", "وزير الداخلية"), recipient=Party("PAK", "GOV", "محسن نقوي"),
+               actor=Party("SAU", "GOV", "عبدالعزيز بن سعود", "وزير الداخلية"),
+               recipient=Party("PAK", "GOV", "محسن نقوي"),
                date="2025-03-15", location=Location("الرياض", "SAU"), topics=["counterterrorism", "drug_trafficking"],
-               participants=[Participant("عبدالعزيز بن سعود", "وزير الداخلية", "SAU"), Participant("محسن نقوي", None, "PAK")],
+               participants=[Participant("عبدالعزيز بن سعود", "وزير الداخلية", "SAU"),
+                             Participant("محسن نقوي", None, "PAK")],
                confidence=0.92, provenance={"actor": "nisba:السعودي", "type": "trigger:استقبل"}),
         _event(SAU_PAK, "واتفق الطرفان على تبادل المعلومات بين الأجهزة الأمنية في البلدين.", "واتفق", type="AGREE",
-               actor=Party("SAU", "GOV"), recipient=Party("PAK", "GOV"), date="2025-03", topics=["intelligence_sharing"],
-               confidence=0.7),
+               actor=Party("SAU", "GOV"), recipient=Party("PAK", "GOV"), date="2025-03",
+               topics=["intelligence_sharing"], confidence=0.7),
     ]
     docs["sau_pak"] = d
 
@@ -86,8 +88,8 @@ def build_store(path: str) -> Fixture:
 
     d = Document(text=UAE_GCC, published=None, source="وام")
     d.events = [
-        _event(UAE_GCC, UAE_GCC, "شاركت", type="COOPERATE", actor=Party("ARE", "GOV"), recipient=Party("IGO:GCC", "IGO"),
-               date=None, topics=["cybersecurity"], confidence=0.5),
+        _event(UAE_GCC, UAE_GCC, "شاركت", type="COOPERATE", actor=Party("ARE", "GOV"),
+               recipient=Party("IGO:GCC", "IGO"), date=None, topics=["cybersecurity"], confidence=0.5),
         _event(UAE_GCC, UAE_GCC, "اجتماع", type="CONSULT", status="expected", actor=Party("ARE", "GOV"),
                recipient=Party("SAU", "GOV"), date="2024", topics=[], confidence=0.4),
     ]

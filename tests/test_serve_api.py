@@ -234,7 +234,7 @@ ARTICLE = "مسقط - استقبل وزير الخارجية العماني نظ
 
 
 def test_post_document_stores_it_and_its_events(ingest: tuple[httpx.Client, str]) -> None:
-    http, db = ingest
+    http, _db = ingest
     r = http.post("/api/documents", json={"text": ARTICLE, "published": "2025-06-01", "source": "العمانية"},
                   headers=AUTH)
     assert r.status_code == 201, r.text
@@ -249,7 +249,8 @@ def test_post_document_stores_it_and_its_events(ingest: tuple[httpx.Client, str]
 def test_post_needs_the_token(ingest: tuple[httpx.Client, str]) -> None:
     http, _db = ingest
     assert http.post("/api/documents", json={"text": ARTICLE}).status_code == 401
-    assert http.post("/api/documents", json={"text": ARTICLE}, headers={"authorization": "Bearer wrong"}).status_code == 401
+    wrong = {"authorization": "Bearer wrong"}
+    assert http.post("/api/documents", json={"text": ARTICLE}, headers=wrong).status_code == 401
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,7 @@ def _patterns(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]
         rf"|(?P<today>\bاليوم\b|\bحاليا\b)"
         rf"|(?P<yday>\b(?:ال)?امس\b|\bاول امس\b)"
         rf"|(?P<tomorrow>\bغدا\b)"
-        rf"|(?P<wd>\b(?:يوم |يومه |مساء |صباح |ليله |ظهر )?(?:ال)?(?P<wdn>{wd})(?P<wdrel> الماضي| المقبل| القادم)?\b)"
+        rf"|(?P<wd>\b(?:يوم |يومي |يومه |مساء |صباح |ليله |ظهر )?(?:ال)?(?P<wdn>{wd})(?P<wdrel> الماضي| المقبلين| المقبل| القادمين| القادم)?\b)"
         rf"|(?P<period>\b(?:ال)?(?P<unit>شهر|عام|سنه|اسبوع)(?P<prel> الماضي| المنصرم| الجاري| الحالي| المقبل| القادم)\b)"
         rf"|(?P<year>\b(?:عام|سنه|العام) (?P<yy>(?:19|20)\d\d)\b)"
     )
@@ -93,7 +93,11 @@ def _resolve(m: re.Match[str], pub: date | None, months: dict[str, tuple[str, in
     if g["tomorrow"]:
         return DateRef(s, e, (pub + timedelta(days=1)).isoformat() if pub else None, "future", "tomorrow")
     if g["wd"]:
-        return _weekday(s, e, WEEKDAYS[g["wdn"]], (g["wdrel"] or "").strip(), pub)
+        rel = (g["wdrel"] or "").strip()
+        ahead = m.string[e : e + 25]  # "يومي الاحد والاثنين المقبلين": the qualifier follows the pair
+        if not rel and ahead.startswith(" و") and any(w in ahead for w in ("المقبلين", "القادمين")):
+            rel = "المقبلين"
+        return _weekday(s, e, WEEKDAYS[g["wdn"]], rel, pub)
     if g["period"]:
         return _period(s, e, g["unit"], g["prel"].strip(), pub)
     if g["year"]:
@@ -149,8 +153,8 @@ def _absolute(s: int, e: int, g: dict[str, str | None], pub: date | None, months
 
 def _weekday(s: int, e: int, wd: int, rel: str, pub: date | None) -> DateRef:
     if pub is None:
-        return DateRef(s, e, None, "future" if rel in ("المقبل", "القادم") else "past", "weekday")
-    if rel in ("المقبل", "القادم"):
+        return DateRef(s, e, None, "future" if rel.startswith(("المقبل", "القادم")) else "past", "weekday")
+    if rel in ("المقبل", "القادم", "المقبلين", "القادمين"):
         delta = (wd - pub.weekday()) % 7 or 7
         return DateRef(s, e, (pub + timedelta(days=delta)).isoformat(), "future", "weekday-next")
     back = (pub.weekday() - wd) % 7

@@ -16,6 +16,8 @@ from marsad.lexicons.loader import Lexicon
 from marsad.model import Chunk, Document, Frame, Mention
 from marsad.pipeline.dates import find_dates
 
+ANAPHORIC_TYPES = {"CONSULT", "ASSAULT"}
+PASSIVE_REACH = 40  # characters from a nominal arrest to its "من قبل" agent
 # "بحث"/"ناقش" also mean "search"/"debate": as meetings they need people or states as parties.
 DISCUSS_VERBS = {"بحث", "بحثت", "يبحث", "ناقش", "ناقشت"}
 PEOPLE = {"person", "dyad", "counterpart", "state", "igo"}
@@ -52,10 +54,25 @@ def run(doc: Document, lex: Lexicon) -> Document:
         if frame is not None:
             if m.sentence == headline:
                 frame.rules["headline"] = "yes"
+            _elided_subject(frame, frames)
             frames.append(frame)
             frames.extend(_more_guests(frame, by_sentence.get(m.sentence, [])))
     doc.frames = _drop_nested(frames)
     return doc
+
+
+def _elided_subject(frame: Frame, previous: list[Frame]) -> None:
+    """"سلمت شرطه دبي ... للسلطات البلجيكيه, كما سلمت للسلطات الفرنسيه": the second verb
+    keeps the first one's subject when it names none of its own."""
+    if frame.trigger.extra.get("x2") != "verb" or not previous:
+        return
+    prev = previous[-1]
+    if prev.type != frame.type or prev.sentence != frame.sentence or prev.actor is None:
+        return
+    if frame.actor is None or frame.actor.marker in OBJECT_MARKERS or frame.actor is prev.recipient:
+        obj = frame.recipient if frame.recipient is not None and frame.recipient is not prev.actor else frame.actor
+        frame.actor, frame.recipient = prev.actor, obj
+        frame.rules["arguments"] = "subject carried over from the previous verb of the sentence"
 
 
 def _headline(doc: Document) -> int:
@@ -110,6 +127,8 @@ def _same_parties(a: Frame, b: Frame) -> bool:
 def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> Frame | None:
     assert doc.norm is not None
     mode, role, pos = trig.extra.get("x0"), trig.extra.get("x1", "none"), trig.extra.get("x2", "noun")
+    if role == "reverse" and pos == "verb" and _prefix(trig).endswith("س"):
+        role = "agent"  # "ستسلم" is the future of سلم (hand over), not of تسلم (take delivery)
     sent = doc.sentences[trig.sentence]
     text = doc.norm.text
     prefix = _prefix(trig)
@@ -141,16 +160,21 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     actor, recipient, how = _arguments(trig, role, pos, parties, text)
     if role == "host" and pos == "noun":
         actor, recipient, how = _host_noun(doc, trig, parties, actor, recipient, how)
-    if pos == "noun" and _anaphoric(doc, trig):
+    if pos == "noun" and _anaphoric(doc, trig) and not how.startswith("بين"):  # "المشاورات بين X و Y" names its own
         frame.rules["anaphoric"] = "a definite event noun points back to a reported event"
     if frame.type in {"COERCE", "ASSAULT"}:
         actor, recipient, how = _coerce_arguments(trig, parties, nationals, actor, recipient, how)
+        agent = _passive_agent(text, trig, parties)
+        if agent is not None and frame.type == "COERCE":
+            actor, how = agent, how + "; the agent after من قبل"
     if actor is None and recipient is None and pos == "noun" and frame.type != "ASSAULT":
         # A nominal trigger with nobody around it is talk about events ("تعرف النشره بكونها
         # طلبا ... لاعتقاله"), unless it plans something between the report's two parties.
         planned = frame.status == "expected" and frame.type in PAIR_TYPES
         if not planned and not any(c.kind == "dyad" for c in parties):
             return None
+    if frame.type == "REQUEST" and (actor is None or not actor.country):
+        return None  # a request needs a requesting state the sentence names
     if mode == "visit" and pos == "verb" and (actor is None or actor.kind != "person"):
         return None  # "وصلت معلومات": only people arrive on a visit
     if trig.extra.get("form") in DISCUSS_VERBS and not any(c.kind in PEOPLE for c in (actor, recipient) if c):
@@ -182,9 +206,14 @@ def _host_noun(doc: Document, trig: Mention, parties: list[Chunk], actor: Chunk 
 def _anaphoric(doc: Document, trig: Mention) -> bool:
     """A definite or demonstrative event noun ("اللقاء", "هذا الاستقبال") points back to a reported event."""
     assert doc.norm is not None
-    core = trig.surface[len(_prefix(trig)) :]
+    prefix = _prefix(trig)
+    core = trig.surface[len(prefix) :]
     before = doc.norm.text[max(0, trig.start - 8) : trig.start]
-    return (core.startswith("ال") and trig.extra.get("form", "").startswith("ال")) or before.endswith(
+    definite = prefix.endswith("ال") or (core.startswith("ال") and trig.extra.get("form", "").startswith("ال"))
+    # Only nouns naming a happening point back; "القبض علي" or "التوصل الي اتفاق" carry ال themselves.
+    if trig.value not in ANAPHORIC_TYPES and trig.extra.get("x0") != "joint_exercise":
+        return False
+    return definite or before.endswith(
         ("هذا ", "هذه ", "عمليه ", "عمليتي ")
     )
 
@@ -193,6 +222,17 @@ def _context_only(doc: Document, trig: Mention, pos: str) -> bool:
     """"منذ توقيع ..." names a past event as background: not an event of its own."""
     lo = max(0, trig.start - 8)
     return pos == "noun" and any(m.kind == "cue" and m.value == "context" for m in _near(doc, lo, trig.start))
+
+
+def _passive_agent(text: str, trig: Mention, parties: list[Chunk]) -> Chunk | None:
+    """"بعد القاء القبض عليهما من قبل شرطه دبي": the party after من قبل / من طرف did it."""
+    window = text[trig.end : trig.end + PASSIVE_REACH]
+    for marker in ("من قبل ", "من طرف "):
+        i = window.find(marker)
+        if i >= 0:
+            at = trig.end + i + len(marker)
+            return next((c for c in parties if at <= c.start <= at + 2), None)
+    return None
 
 
 def _cue_near(doc: Document, trig: Mention, cue: str, before: int, after: int) -> bool:
@@ -272,8 +312,9 @@ def _arguments(trig: Mention, role: str, pos: str, parties: list[Chunk], text: s
         how = ""
         if free_after and (not before or _close(text, trig.end, free_after[0].start)):
             subj, how = free_after[0], "subject after the verb (VSO)"
-        elif before:
-            subj, how = before[-1], "subject before the trigger (SVO)"
+        elif [c for c in before if c.marker not in OBJECT_MARKERS]:
+            subj = [c for c in before if c.marker not in OBJECT_MARKERS][-1]
+            how = "subject before the trigger (SVO)"
         elif free_after:
             subj, how = free_after[0], "first party after the trigger"
         obj = _object(after, subj)

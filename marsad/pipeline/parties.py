@@ -132,14 +132,8 @@ class SentenceChunker:
         prev = self.toks[k - 1].text if k > 0 else ""
         if prev in MARKERS:
             return prev
-        word = self.toks[k].text
-        for m in self.at.get(self.toks[k].start, ()):
-            form = m.extra.get("form", "")
-            pre = word[: max(0, word.find(form[:3]))] if form else ""
-            pre = pre.removesuffix("ال")
-            if pre in {"ب", "وب", "ل", "ول", "لل"}:
-                return pre.removeprefix("و")[:1]
-        return ""
+        pre = self.toks[k].text[: self.clitic_len(k)].removeprefix("و").removeprefix("ف")
+        return pre[:1] if pre[:1] in {"ب", "ل"} else ""
 
     def read_party(self, k: int) -> tuple[Chunk | None, int]:
         hon = self.mention(k, {"honorific"})
@@ -176,10 +170,11 @@ class SentenceChunker:
         if name is None or name.end - name.start < 2:
             return None, k + 1
         j = name.end + 1 if self.is_comma(name.end) else name.end
-        if not self.mention(j, {"title"}):
+        title = self.mention(j, {"title"})
+        if not title or title.extra.get("x0") != "person":
             return None, k + 1
-        title = self.read_title(j)
-        return self.person_chunk(k, title.end, title, name), title.end
+        span = self.read_title(j)
+        return self.person_chunk(k, span.end, span, name), span.end
 
     def igo_chunk(self, k: int, geo: Mention) -> tuple[Chunk, int]:
         """An IGO; with a nationality after it, that state's bureau ("الانتربول المصري", "انتربول مصر")."""

@@ -133,6 +133,11 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon, people: dict[
         ev.provenance["date"] = f"{ref.rule}: {doc.norm.text[ref.start:ref.end] if doc.norm else ''}"
         own = ref.value is not None
         occasion = _occasion(doc, ref)
+    s = doc.sentences[f.sentence]
+    # Only incidents: in a meeting report "من جهه اخري" just adds a point.
+    if occasion is None and f.type not in {"CONSULT", "AGREE"} and any(m.kind == "cue" and m.value == "another" and m.sentence == f.sentence
+                                and m.start - s.start < ANOTHER_REACH for m in doc.mentions):
+        occasion = f"another happening (sentence {f.sentence})"
     ev.confidence = _confidence(f, ev)
     return Draft(f, ev, occasion, own, {f.sentence})
 
@@ -146,8 +151,8 @@ def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], p
         actor.sector = recipient.sector = "GOV"
         prov["actor.country"] = prov["recipient.country"] = "the document's two parties (البلدين/الجانبان)"
         return
-    if f.type not in TWO_PARTY and f.actor is None:
-        return
+    if f.type not in TWO_PARTY:
+        return  # arrests and attacks take their states from the place (see _coerce_countries)
     for chunk, party, other in ((f.actor, recipient, f.recipient), (f.recipient, actor, f.actor)):
         posting = chunk.rules.get("posting") if chunk is not None else None
         if posting and party.country is None and other is not None:
@@ -319,6 +324,7 @@ def _occasion(doc: Document, ref: DateRef) -> str | None:
 BEFORE_PENALTY = 15
 # How far after "منذ" a date still belongs to the background event it names.
 CONTEXT_REACH = 60
+ANOTHER_REACH = 25  # "من جهه اخري" opens its sentence
 RECENT_RULES = {"today", "yesterday", "weekday", "weekday-next", "tomorrow"}
 # A dated mention this close to publication is the report's own news, not an earlier occasion.
 RECENT_DAYS = 7
@@ -342,12 +348,14 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
     """One event per happening: same type, status, pair and occasion."""
     out: list[Draft] = []
     for d in drafts:
-        if d.frame.rules.get("anaphoric") and d.occasion is None:
-            # "اللقاء", "هذا الاستقبال": the event already reported, whatever pair this sentence suggests.
-            prior = next((o for o in out if o.event.type == d.event.type), None)
+        if d.frame.rules.get("anaphoric"):
+            # "اللقاء", "هذا الاستقبال": the event already reported,
+            # whatever pair this sentence suggests; with none reported yet it is only talk.
+            prior = next((o for o in out if o.event.type == d.event.type and o.event.status == d.event.status), None)
             if prior is not None:
                 prior.topic_sentences |= d.topic_sentences
                 prior.frame.others.extend(d.frame.others)
+            if prior is not None or d.event.type in {"ASSAULT", "COERCE"}:
                 continue
         key = (d.event.type, d.event.status, _pair(d.event))
         target = next(
@@ -457,10 +465,13 @@ def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
     if here is None:
         geo = [m for m in doc.mentions if m.sentence == f.sentence and m.kind in {"country", "capital", "city"}]
         here = geo[0].value if geo else None
-    if ev.type == "COERCE" and ev.actor.country is None:
-        ev.actor.country = here if here and here != ev.recipient.country else _other(
-            document_dyad(doc.chunks), ev.recipient.country)
-        ev.provenance["actor.country"] = "the state where the arrest took place"
+    if ev.type == "COERCE" and ev.actor.country is None and f.actor is not None:
+        if here and here != ev.recipient.country:
+            ev.actor.country = here
+            ev.provenance["actor.country"] = "the state where the arrest took place"
+        elif ev.recipient.country:
+            ev.actor.country = _other(document_dyad(doc.chunks), ev.recipient.country)
+            ev.provenance["actor.country"] = "the report's other state (the nationality's host)"
     if ev.type == "ASSAULT" and ev.recipient.country is None and here:
         ev.recipient.country = here
         ev.provenance["recipient.country"] = "the state where the attack took place"

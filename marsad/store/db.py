@@ -41,6 +41,8 @@ class EventQuery:
     doc_id: str | None = None
     limit: int | None = None
     offset: int = 0
+    # False: one event per story (its primary); True: every raw record, one per document that reported it.
+    per_document: bool = False
 
 
 def _now() -> str:
@@ -256,6 +258,7 @@ def _event_row(ev: Event) -> dict[str, Any]:
         "confidence": ev.confidence,
         "extractor_version": ev.extractor_version,
         "provenance": json.dumps(ev.provenance, ensure_ascii=False, sort_keys=True),
+        "story_id": ev.story,
     }
 
 
@@ -290,6 +293,9 @@ def _conditions(q: EventQuery) -> list[Any]:
         )
     if q.doc_id:
         conds.append(c.doc_id == q.doc_id)
+    if not q.per_document and not q.doc_id:
+        # One row per story: its primary, or any event not linked yet (NULL), which is a story of its own.
+        conds.append(or_(c.story_primary.is_(None), c.story_primary == 1))
     return conds
 
 
@@ -327,6 +333,7 @@ def _hydrate(conn: Connection, rows: list[Any]) -> list[Event]:
                 provenance=json.loads(r["provenance"] or "{}"),
                 doc_id=r["doc_id"],
                 event_id=r["event_id"],
+                story=r.get("story_id"),
             )
         )
     return out

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -66,6 +67,9 @@ events = Table(
     Column("confidence", Float, nullable=False),
     Column("extractor_version", String(32), nullable=False),
     Column("provenance", Text),
+    # 0003: the story the event belongs to, and whether it stands for that story in per-story views.
+    Column("story_id", String(40)),
+    Column("story_primary", Integer),
     Index("ix_events_doc", "doc_id"),
     Index("ix_events_pair", "actor_country", "recipient_country"),
     Index("ix_events_date", "date"),
@@ -77,6 +81,7 @@ events = Table(
     Index("ix_events_type_date", "type", "date", "event_id"),
     Index("ix_events_confidence", "confidence", "event_id"),
     Index("ix_events_network", "actor_country", "recipient_country", "type", "status", "date"),
+    Index("ix_events_story", "story_id", "story_primary"),  # 0003
 )
 
 topics = Table(
@@ -108,4 +113,63 @@ failures = Table(
     Column("reason", Text, nullable=False),
     Column("raw", LargeBinary),
     Column("created_at", String(32), nullable=False),
+)
+
+# -- 0003: following the news (see migrations/versions/0003_feeds_sources_stories.py) --------------
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("title", Text),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("last_fetched", String(32)),
+    Column("last_status", Integer),
+    Column("last_error", Text),
+    Column("errors", Integer, nullable=False, server_default="0"),
+    Column("added_at", String(32), nullable=False),
+)
+
+# Every article URL a feed announced or a user asked for; `status` pending -> stored | duplicate | failed,
+# so a restart resumes the pending ones and never refetches the rest.
+seen_urls = Table(
+    "seen_urls",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("feed_url", Text),
+    Column("status", String(16), nullable=False),
+    Column("doc_id", String(32)),
+    Column("title", Text),
+    Column("published", String(10)),
+    Column("outlet", Text),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("error", Text),
+    Column("first_seen", String(32), nullable=False),
+    Column("fetched_at", String(32)),
+    Index("ix_seen_status", "status", "first_seen"),
+)
+
+# Every outlet and URL (or file) that carried a document, near-duplicate copies included.
+document_sources = Table(
+    "document_sources",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), nullable=False),
+    Column("locator", Text, nullable=False),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("published", String(10)),
+    Column("similarity", Float),
+    Column("added_at", String(32), nullable=False),
+    UniqueConstraint("doc_id", "locator", name="uq_sources_doc_locator"),
+    Index("ix_sources_doc", "doc_id"),
+    Index("ix_sources_url", "url"),
+)
+
+document_signatures = Table(
+    "document_signatures",
+    metadata,
+    Column("doc_id", String(32), ForeignKey("documents.doc_id", ondelete="CASCADE"), primary_key=True),
+    Column("minhash", LargeBinary, nullable=False),
 )
