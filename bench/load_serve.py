@@ -56,7 +56,8 @@ def build_store(path: Path, n_events: int, seed: int = 7) -> None:
                          "language": "ar", "extractor_version": "bench", "ingested_at": now})
         a, b = rng.choices(COUNTRIES, weights, k=2)
         ev_text = " ".join(rng.choice(WORDS) for _ in range(12))
-        date = None if rng.random() < 0.05 else f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        day = f"{rng.randint(2015, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        date = None if rng.random() < 0.05 else day  # some events have no date
         evs.append({
             "event_id": f"e{i:09d}", "doc_id": f"d{d:08d}", "type": rng.choice(EVENT_TYPES),
             "status": "occurred" if rng.random() < 0.8 else "expected",

@@ -26,10 +26,20 @@ class Settings:
     lexicon_dirs: list[Path] = field(
         default_factory=lambda: [Path(p) for p in os.environ.get("MARSAD_LEXICONS", "").split(os.pathsep) if p]
     )
+    # `marsad ingest --workers/--scheduler`: 0 workers and no scheduler = in-process, as before.
+    workers: int = field(default_factory=lambda: _env_int("MARSAD_WORKERS", 0))
+    scheduler: str | None = field(default_factory=lambda: os.environ.get("MARSAD_SCHEDULER") or None)
 
 
 def db_url(db: str) -> str:
-    """A path becomes a SQLite URL; a SQLAlchemy URL is kept as it is."""
+    """A path becomes a SQLite URL; a SQLAlchemy URL is kept as it is.
+
+    A bare `postgresql://` (as libpq and most hosting panels print it) gets the psycopg 3
+    driver marsad installs; SQLAlchemy would otherwise look for psycopg2.
+    """
+    for bare in ("postgresql://", "postgres://"):
+        if db.startswith(bare):
+            return "postgresql+psycopg://" + db.removeprefix(bare)
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser()}"

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, and_, create_engine, event, func, or_, select
+from sqlalchemy import Engine, and_, create_engine, event, func, or_, select, text
 from sqlalchemy.engine import Connection
 
 from marsad.config import db_url
@@ -24,6 +24,10 @@ from marsad.normalize import normalize_form
 from marsad.store.schema import documents, events, failures, participants, topics
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# Any constant works: it names the lock that serialises migrations of one PostgreSQL database.
+_MIGRATION_LOCK = 0x6D61727361
+# Rows per IN (...) lookup: well under SQLite's and PostgreSQL's bound-parameter limits.
+_CHUNK = 500
 
 
 @dataclass(slots=True)
@@ -82,6 +86,9 @@ class Store:
         if self.schema_version() == head:
             return
         with self.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # Two ingests opening a fresh database at once: the second waits, then finds head.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
@@ -98,15 +105,36 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc_id)).first() is not None
 
+    def existing(self, doc_ids: Iterable[str]) -> set[str]:
+        """The ids among `doc_ids` already stored (lets a worker skip extracting them)."""
+        ids, found = sorted(set(doc_ids)), set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(ids), _CHUNK):
+                found |= set(conn.scalars(select(documents.c.doc_id).where(documents.c.doc_id.in_(ids[i : i + _CHUNK]))))
+        return found
+
     def add_document(self, doc: Document, version: str) -> bool:
         """Store a document and its events; False when it was already there."""
+        return bool(self.add_documents([doc], version))
+
+    def add_documents(self, docs: Sequence[Document], version: str) -> set[str]:
+        """Store documents and their events in one transaction; returns the ids that were new.
+
+        The document key decides (`INSERT ... ON CONFLICT DO NOTHING`), so a re-run or a
+        second process ingesting the same article at the same moment stores it once: on
+        PostgreSQL the later insert waits for the earlier commit, then skips. Rows go in key
+        order, so two concurrent batches always lock in the same order and cannot deadlock.
+        """
+        first: dict[str, Document] = {}
+        for d in docs:
+            first.setdefault(d.doc_id, d)
+        rows = [_doc_row(first[k], version) for k in sorted(first)]
+        if not rows:
+            return set()
         with self.engine.begin() as conn:
-            exists = conn.execute(select(documents.c.doc_id).where(documents.c.doc_id == doc.doc_id)).first()
-            if exists:
-                return False
-            conn.execute(documents.insert().values(**_doc_row(doc, version)))
-            _write_events(conn, doc.doc_id, doc.events)
-        return True
+            new = _insert_new_documents(conn, rows)
+            _write_many(conn, [(k, first[k].events) for k in sorted(new)])
+        return new
 
     def replace_events(self, results: Iterable[tuple[str, list[Event]]], version: str) -> int:
         """Swap the events of many documents in one transaction; returns events written."""
@@ -122,13 +150,29 @@ class Store:
         return written
 
     def add_failure(self, failure: Failure) -> None:
-        raw = failure.raw.encode("utf-8", "replace") if isinstance(failure.raw, str) else failure.raw
+        self.add_failures([failure])
+
+    def add_failures(self, fails: Sequence[Failure]) -> int:
+        """Keep failures in one transaction; one already kept (same origin, code, reason) is not
+        added again, so re-running a batch over the same bad inputs adds nothing. Returns rows added."""
+        keys = {(f.origin, f.code, f.reason): f for f in fails}
+        if not keys:
+            return 0
         with self.engine.begin() as conn:
-            conn.execute(
-                failures.insert().values(
-                    origin=failure.origin, code=failure.code, reason=failure.reason, raw=raw, created_at=_now()
-                )
-            )
+            origins = sorted({k[0] for k in keys})
+            for i in range(0, len(origins), _CHUNK):
+                cols = (failures.c.origin, failures.c.code, failures.c.reason)
+                stmt = select(*cols).where(failures.c.origin.in_(origins[i : i + _CHUNK]))
+                for row in conn.execute(stmt):
+                    keys.pop(tuple(row), None)
+            rows = [
+                {"origin": f.origin, "code": f.code, "reason": f.reason, "created_at": _now(),
+                 "raw": f.raw.encode("utf-8", "replace") if isinstance(f.raw, str) else f.raw}
+                for f in keys.values()
+            ]
+            if rows:
+                conn.execute(failures.insert(), rows)
+        return len(rows)
 
     # -- reading ------------------------------------------------------------
     def iter_documents(self) -> Iterator[Document]:
@@ -212,17 +256,41 @@ def _delete_events(conn: Connection, doc_id: str) -> None:
     conn.execute(events.delete().where(events.c.doc_id == doc_id))
 
 
+def _insert_new_documents(conn: Connection, rows: list[dict[str, Any]]) -> set[str]:
+    """Insert the rows whose key is not stored yet; the ids actually inserted."""
+    key = documents.c.doc_id
+    if conn.dialect.name in ("postgresql", "sqlite"):
+        if conn.dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        stmt = insert(documents).on_conflict_do_nothing(index_elements=[key]).returning(key)
+        return set(conn.execute(stmt, rows).scalars())
+    # Other databases: check then insert (not safe against a concurrent writer of the same key).
+    have = set(conn.scalars(select(key).where(key.in_([r["doc_id"] for r in rows]))))
+    fresh = [r for r in rows if r["doc_id"] not in have]
+    if fresh:
+        conn.execute(documents.insert(), fresh)
+    return {r["doc_id"] for r in fresh}
+
+
 def _write_events(conn: Connection, doc_id: str, evs: list[Event]) -> None:
+    _write_many(conn, [(doc_id, evs)])
+
+
+def _write_many(conn: Connection, results: Iterable[tuple[str, list[Event]]]) -> None:
+    """The events of many documents in three multi-row inserts (events, topics, participants)."""
     ev_rows, topic_rows, part_rows = [], [], []
-    for i, ev in enumerate(evs):
-        ev.doc_id = doc_id
-        ev.event_id = event_id_for(doc_id, i, ev)
-        ev_rows.append(_event_row(ev))
-        topic_rows += [{"event_id": ev.event_id, "topic": t} for t in sorted(set(ev.topics))]
-        part_rows += [
-            {"event_id": ev.event_id, "name": p.name, "title": p.title, "country": p.country}
-            for p in ev.participants
-        ]
+    for doc_id, evs in results:
+        for i, ev in enumerate(evs):
+            ev.doc_id = doc_id
+            ev.event_id = event_id_for(doc_id, i, ev)
+            ev_rows.append(_event_row(ev))
+            topic_rows += [{"event_id": ev.event_id, "topic": t} for t in sorted(set(ev.topics))]
+            part_rows += [
+                {"event_id": ev.event_id, "name": p.name, "title": p.title, "country": p.country}
+                for p in ev.participants
+            ]
     for table, rows in ((events, ev_rows), (topics, topic_rows), (participants, part_rows)):
         if rows:
             conn.execute(table.insert(), rows)
