@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 
 from marsad.model import Document
-from marsad.pipeline import extract
 from marsad.normalize import normalize
+from marsad.pipeline import extract
 
 DEMO = Path(__file__).resolve().parent.parent / "examples" / "demo.jsonl"
 

@@ -10,9 +10,18 @@ from rich.text import Text
 
 from marsad.model import Document
 
-STYLE = {"trigger": "bold white on red", "country": "bold cyan", "nisba": "cyan", "capital": "green",
-         "city": "green", "igo": "magenta", "title": "yellow", "honorific": "dim", "topic": "underline",
-         "cue": "italic blue"}
+STYLE = {
+    "trigger": "bold white on red",
+    "country": "bold cyan",
+    "nisba": "cyan",
+    "capital": "green",
+    "city": "green",
+    "igo": "magenta",
+    "title": "yellow",
+    "honorific": "dim",
+    "topic": "underline",
+    "cue": "italic blue",
+}
 
 
 def render(doc: Document, console: Console) -> None:
@@ -50,5 +59,5 @@ def render(doc: Document, console: Console) -> None:
         console.print(t)
 
 
-def _party(p) -> str:  # noqa: ANN001
+def _party(p) -> str:
     return " | ".join(x for x in (p.country, p.sector, p.name, p.title) if x)

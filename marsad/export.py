@@ -18,11 +18,29 @@ from typing import IO, Any
 from marsad.model import Event
 
 FLAT_FIELDS = [
-    "event_id", "doc_id", "type", "mode", "status",
-    "actor_country", "actor_sector", "actor_name", "actor_title",
-    "recipient_country", "recipient_sector", "recipient_name", "recipient_title",
-    "date", "date_precision", "location_name", "location_country",
-    "topics", "participants", "evidence", "trigger", "confidence", "extractor_version",
+    "event_id",
+    "doc_id",
+    "type",
+    "mode",
+    "status",
+    "actor_country",
+    "actor_sector",
+    "actor_name",
+    "actor_title",
+    "recipient_country",
+    "recipient_sector",
+    "recipient_name",
+    "recipient_title",
+    "date",
+    "date_precision",
+    "location_name",
+    "location_country",
+    "topics",
+    "participants",
+    "evidence",
+    "trigger",
+    "confidence",
+    "extractor_version",
 ]
 
 
@@ -82,8 +100,14 @@ def write_parquet(events: Iterable[Event], path: Path) -> int:
 
     rows = [flat(ev) for ev in events]
     schema = pa.schema(
-        [(f, pa.list_(pa.string())) if f == "topics" else (f, pa.float64()) if f == "confidence" else (f, pa.string())
-         for f in FLAT_FIELDS]
+        [
+            (f, pa.list_(pa.string()))
+            if f == "topics"
+            else (f, pa.float64())
+            if f == "confidence"
+            else (f, pa.string())
+            for f in FLAT_FIELDS
+        ]
     )
     table = pa.Table.from_pylist(rows, schema=schema)
     pq.write_table(table, path)

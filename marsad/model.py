@@ -15,16 +15,44 @@ from typing import Any
 from marsad.normalize import Normalized, normalize
 
 EVENT_TYPES = (
-    "CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST", "ACCUSE", "REJECT", "THREATEN",
-    "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "CONCEDE", "RETREAT",
+    "CONSULT",
+    "AGREE",
+    "COOPERATE",
+    "AID",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+    "CONCEDE",
+    "RETREAT",
 )
 STATUSES = ("occurred", "expected")
 SECTORS = ("GOV", "DIP", "POL", "INT", "MIL", "JUD", "LEG", "IGO", "CVL", "REB")
 TOPICS = (
-    "counterterrorism", "terrorism_financing", "extremism", "organized_crime",
-    "drug_trafficking", "money_laundering", "human_trafficking", "illegal_migration",
-    "border_security", "cybersecurity", "cybercrime", "intelligence_sharing", "training",
-    "hajj_umrah", "crime_general", "forensics", "defense", "economic", "energy",
+    "counterterrorism",
+    "terrorism_financing",
+    "extremism",
+    "organized_crime",
+    "drug_trafficking",
+    "money_laundering",
+    "human_trafficking",
+    "illegal_migration",
+    "border_security",
+    "cybersecurity",
+    "cybercrime",
+    "intelligence_sharing",
+    "training",
+    "hajj_umrah",
+    "crime_general",
+    "forensics",
+    "defense",
+    "economic",
+    "energy",
     "regional_situation",
 )
 
@@ -233,8 +261,7 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         location=Location(loc.get("name"), loc.get("country")) if loc else None,
         topics=list(d.get("topics") or []),
         participants=[
-            Participant(p.get("name"), p.get("title"), p.get("country"))
-            for p in d.get("participants") or []
+            Participant(p.get("name"), p.get("title"), p.get("country")) for p in d.get("participants") or []
         ],
         evidence=d.get("evidence") or "",
         confidence=float(d.get("confidence", 1.0)),

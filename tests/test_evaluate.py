@@ -11,12 +11,18 @@ from marsad.evaluate import GoldDoc, dates_compatible, evaluate, match, read_gol
 from marsad.model import Event, Location, Participant, Party
 
 
-def ev(type_: str = "CONSULT", a: str | None = "SAU", r: str | None = "PAK", date: str | None = None,
-       status: str = "occurred", **kw) -> Event:  # noqa: ANN003
+def ev(
+    type_: str = "CONSULT",
+    a: str | None = "SAU",
+    r: str | None = "PAK",
+    date: str | None = None,
+    status: str = "occurred",
+    **kw,
+) -> Event:
     return Event(type=type_, actor=Party(a), recipient=Party(r), date=date, status=status, **kw)
 
 
-def score(gold: list[Event], pred: list[Event]):  # noqa: ANN201
+def score(gold: list[Event], pred: list[Event]):
     doc = GoldDoc("d1", "نص", None, gold, [None] * len(gold))
     return evaluate([doc], lambda _d: pred)
 
@@ -78,11 +84,19 @@ def test_empty_documents() -> None:
 
 
 def test_attributes_on_matched_events() -> None:
-    gold = ev(date="2025-01-20", location=Location("الرياض", "SAU"), topics=["counterterrorism", "training"],
-              participants=[Participant("خالد البتال", None, "SAU"), Participant("محمد علي", None, "SAU")])
+    gold = ev(
+        date="2025-01-20",
+        location=Location("الرياض", "SAU"),
+        topics=["counterterrorism", "training"],
+        participants=[Participant("خالد البتال", None, "SAU"), Participant("محمد علي", None, "SAU")],
+    )
     gold.actor.name = "عبدالعزيز بن سعود"
-    pred = ev(date="2025-01-20", location=Location("الرياض", "SAU"), topics=["counterterrorism", "hajj_umrah"],
-              participants=[Participant("خالد البتال", None, "SAU")])
+    pred = ev(
+        date="2025-01-20",
+        location=Location("الرياض", "SAU"),
+        topics=["counterterrorism", "hajj_umrah"],
+        participants=[Participant("خالد البتال", None, "SAU")],
+    )
     pred.actor.name = "عبد العزيز بن سعود"  # spacing of عبد ال folds
     s = score([gold], [pred])
     assert s.date.value == 1.0 and s.location.value == 1.0 and s.names.value == 1.0
@@ -98,14 +112,29 @@ def test_errors_name_document_and_evidence() -> None:
 
 
 def test_extractor_sees_only_text_and_date(tmp_path: Path) -> None:
-    line = {"doc_id": "x", "published": "2025-01-20", "source": "s", "text": "نص", "story": "st",
-            "events": [{"type": "CONSULT", "status": "occurred", "actor": {"country": "SAU"},
-                        "recipient": {"country": "PAK"}, "date": None, "topics": [], "participants": []}]}
+    line = {
+        "doc_id": "x",
+        "published": "2025-01-20",
+        "source": "s",
+        "text": "نص",
+        "story": "st",
+        "events": [
+            {
+                "type": "CONSULT",
+                "status": "occurred",
+                "actor": {"country": "SAU"},
+                "recipient": {"country": "PAK"},
+                "date": None,
+                "topics": [],
+                "participants": [],
+            }
+        ],
+    }
     path = tmp_path / "g.jsonl"
     path.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
     seen = []
 
-    def spy(doc):  # noqa: ANN001, ANN202
+    def spy(doc):
         seen.append(doc)
         return []
 

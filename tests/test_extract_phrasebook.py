@@ -12,11 +12,11 @@ from marsad.pipeline import extract
 PUB = date(2025, 3, 12)  # a Wednesday
 
 
-def events(text: str, pub: date | None = PUB):  # noqa: ANN201
+def events(text: str, pub: date | None = PUB):
     return extract(Document(text=text, published=pub)).events
 
 
-def one(text: str, type_: str = "CONSULT", status: str = "occurred"):  # noqa: ANN201
+def one(text: str, type_: str = "CONSULT", status: str = "occurred"):
     evs = [e for e in events(text) if e.type == type_ and e.status == status]
     assert len(evs) == 1, [(e.type, e.status, e.actor.country, e.recipient.country) for e in events(text)]
     return evs[0]
@@ -24,8 +24,10 @@ def one(text: str, type_: str = "CONSULT", status: str = "occurred"):  # noqa: A
 
 # -- host rule, reception, visit ------------------------------------------------
 def test_reception_host_is_actor_with_names_titles_and_place() -> None:
-    e = one("استقبل وزير الداخلية الأردني اللواء سامي الخطيب اليوم في عمّان وزير الداخلية التونسي "
-            "السيد منير الطرابلسي، وبحث الجانبان تعزيز التعاون في مكافحة الإرهاب وتهريب المخدرات.")
+    e = one(
+        "استقبل وزير الداخلية الأردني اللواء سامي الخطيب اليوم في عمّان وزير الداخلية التونسي "
+        "السيد منير الطرابلسي، وبحث الجانبان تعزيز التعاون في مكافحة الإرهاب وتهريب المخدرات."
+    )
     assert (e.mode, e.actor.country, e.recipient.country) == ("host", "JOR", "TUN")
     assert e.actor.name == "سامي الخطيب" and e.recipient.name == "منير الطرابلسي"
     assert e.actor.title == "وزير الداخلية الأردني" and e.actor.sector == "GOV"
@@ -41,8 +43,10 @@ def test_talks_on_the_guests_ground_make_the_guest_the_host() -> None:
 
 
 def test_name_before_title_and_honorifics_stripped() -> None:
-    e = one("استقبل صاحب السمو الملكي الأمير فيصل بن خالد، وزير الداخلية السعودي، معالي الدكتور "
-            "كريم العلي، وزير الداخلية العراقي، في مكتبه بالرياض.")
+    e = one(
+        "استقبل صاحب السمو الملكي الأمير فيصل بن خالد، وزير الداخلية السعودي، معالي الدكتور "
+        "كريم العلي، وزير الداخلية العراقي، في مكتبه بالرياض."
+    )
     assert e.actor.name == "فيصل بن خالد" and e.recipient.name == "كريم العلي"
     assert (e.actor.country, e.recipient.country) == ("SAU", "IRQ")
 
@@ -66,8 +70,10 @@ def test_received_call_makes_the_other_party_the_caller() -> None:
 
 # -- agreements, status ------------------------------------------------------------
 def test_signing_and_expected_signing() -> None:
-    evs = events("وقّعت المغرب وإسبانيا اليوم مذكرة تفاهم في مجال مكافحة الهجرة غير الشرعية. "
-                 "ومن المتوقع أن يتم توقيع اتفاقية أخرى بين البلدين الشهر المقبل.")
+    evs = events(
+        "وقّعت المغرب وإسبانيا اليوم مذكرة تفاهم في مجال مكافحة الهجرة غير الشرعية. "
+        "ومن المتوقع أن يتم توقيع اتفاقية أخرى بين البلدين الشهر المقبل."
+    )
     got = sorted((e.type, e.status) for e in evs)
     assert got == [("AGREE", "expected"), ("AGREE", "occurred")]
     occurred = next(e for e in evs if e.status == "occurred")
@@ -113,8 +119,10 @@ def test_pairs_through_clitics_and_counterparts(text: str, pair: set[str] | None
 
 
 def test_one_event_per_happening_and_a_past_meeting_kept_apart() -> None:
-    evs = events("استقبل وزير الداخلية العماني اليوم وزير الداخلية الأردني في مسقط. وبحث الجانبان خلال اللقاء "
-                 "تبادل المعلومات. وفي يناير الماضي، جرت مباحثات مماثلة بين البلدين في عمّان.")
+    evs = events(
+        "استقبل وزير الداخلية العماني اليوم وزير الداخلية الأردني في مسقط. وبحث الجانبان خلال اللقاء "
+        "تبادل المعلومات. وفي يناير الماضي، جرت مباحثات مماثلة بين البلدين في عمّان."
+    )
     consult = sorted((e.date or "") for e in evs if e.type == "CONSULT")
     assert consult == ["2025-01", "2025-03-12"]
 
@@ -141,8 +149,10 @@ def test_arrest_of_a_foreign_national() -> None:
 
 
 def test_background_only_report_has_no_events() -> None:
-    text = ("تربط المملكة العربية السعودية وباكستان علاقات تاريخية وثيقة في مختلف المجالات، "
-            "ويعد التعاون الأمني بين البلدين ركيزة أساسية في هذه العلاقات.")
+    text = (
+        "تربط المملكة العربية السعودية وباكستان علاقات تاريخية وثيقة في مختلف المجالات، "
+        "ويعد التعاون الأمني بين البلدين ركيزة أساسية في هذه العلاقات."
+    )
     assert events(text) == []
 
 

@@ -14,11 +14,11 @@ from marsad.store import Store
 GOOD = "استقبل وزير الداخلية السعودي اليوم في الرياض وزير الداخلية الباكستاني وبحث الجانبان مكافحة الإرهاب."
 
 
-def _ingest(runner, db: str, *paths: str, extra: list[str] | None = None):  # noqa: ANN001, ANN202
+def _ingest(runner, db: str, *paths: str, extra: list[str] | None = None):
     return runner.invoke(app, ["ingest", *paths, "--db", db, "-q", *(extra or [])])
 
 
-def test_each_bad_input_is_named_and_kept(runner, db: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_each_bad_input_is_named_and_kept(runner, db: str, tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 4)
     (tmp_path / "latin.txt").write_bytes("استقبل".encode("cp1256") + b"\xff\xfe")
@@ -47,7 +47,7 @@ def test_each_bad_input_is_named_and_kept(runner, db: str, tmp_path: Path) -> No
     assert store.count("documents") == 2  # the two good lines
 
 
-def test_oversized_file_is_refused_with_the_limit_and_how_to_raise_it(runner, db: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_oversized_file_is_refused_with_the_limit_and_how_to_raise_it(runner, db: str, tmp_path: Path) -> None:
     big = tmp_path / "big.txt"
     chunk = (GOOD + "\n").encode("utf-8")
     with big.open("wb") as fh:
@@ -68,7 +68,7 @@ def _good_file(tmp_path: Path) -> Path:
     return p
 
 
-def test_html_with_scripts_and_navigation_keeps_only_the_article(runner, db: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_html_with_scripts_and_navigation_keeps_only_the_article(runner, db: str, tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text(
         "<html><head><title>خبر</title><script>var x = 'وقع اتفاقية مزيفة';</script></head><body>"
@@ -87,14 +87,14 @@ def test_html_with_scripts_and_navigation_keeps_only_the_article(runner, db: str
     assert [Path(r["origin"]).name for r in store.failures()] == ["nav_only.html"]
 
 
-def test_stdin_and_non_arabic_text(runner, db: str) -> None:  # noqa: ANN001
+def test_stdin_and_non_arabic_text(runner, db: str) -> None:
     res = runner.invoke(app, ["ingest", "-", "--db", db, "-q"], input=GOOD)
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["ingest", "-", "--db", db, "-q"], input="This is an English text only.")
     assert res.exit_code == E.EXIT_PARTIAL and "<stdin>" in res.output and "Arabic" in res.output
 
 
-def test_missing_path_is_a_failure_not_a_crash(runner, db: str) -> None:  # noqa: ANN001
+def test_missing_path_is_a_failure_not_a_crash(runner, db: str) -> None:
     res = _ingest(runner, db, "/no/such/file.txt")
     assert res.exit_code == E.EXIT_PARTIAL
     assert "no such file" in res.output

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import networkx as nx
 import pyarrow.parquet as pq
+import pytest
 
 from marsad.cli import app
 from marsad.model import Document, Event, Party
@@ -16,7 +17,7 @@ from marsad.store import EventQuery, Store
 from tests.conftest import EXAMPLES
 
 
-def test_ingest_examples_twice_adds_nothing(runner, db: str) -> None:  # noqa: ANN001
+def test_ingest_examples_twice_adds_nothing(runner, db: str) -> None:
     res = runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "-q"])
     assert res.exit_code == 0, res.output
     store = Store(db)
@@ -27,7 +28,7 @@ def test_ingest_examples_twice_adds_nothing(runner, db: str) -> None:  # noqa: A
     assert (store.count("documents"), store.count("events")) == (n_docs, n_events)
 
 
-def test_events_formats_and_filters(runner, db: str) -> None:  # noqa: ANN001
+def test_events_formats_and_filters(runner, db: str) -> None:
     runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "-q"])
     res = runner.invoke(app, ["events", "--db", db, "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
@@ -43,7 +44,7 @@ def test_events_formats_and_filters(runner, db: str) -> None:  # noqa: ANN001
     assert res.exit_code == 0 and "events" in res.stdout
 
 
-def test_exports_open_in_their_tools(runner, db: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_exports_open_in_their_tools(runner, db: str, tmp_path: Path) -> None:
     runner.invoke(app, ["ingest", str(EXAMPLES), "--db", db, "-q"])
     n = Store(db).count("events")
     pq_path = tmp_path / "e.parquet"
@@ -61,11 +62,21 @@ def test_exports_open_in_their_tools(runner, db: str, tmp_path: Path) -> None:  
 def test_reextract_replaces_events_in_one_transaction(db: str) -> None:
     store = Store(db)
     doc = Document(text="نص تجريبي عن لقاء أمني في الرياض")
-    doc.events = [Event(type="CONSULT", actor=Party("SAU"), recipient=Party("PAK"), evidence="x", extractor_version="old")]
+    doc.events = [
+        Event(type="CONSULT", actor=Party("SAU"), recipient=Party("PAK"), evidence="x", extractor_version="old")
+    ]
     assert store.add_document(doc, "old")
     assert not store.add_document(doc, "old")  # same text: stored once
-    new = [Event(type="AGREE", actor=Party("SAU"), recipient=Party("PAK"), evidence="y", topics=["training"],
-                 extractor_version="new")]
+    new = [
+        Event(
+            type="AGREE",
+            actor=Party("SAU"),
+            recipient=Party("PAK"),
+            evidence="y",
+            topics=["training"],
+            extractor_version="new",
+        )
+    ]
     assert store.replace_events([(doc.doc_id, new)], "new") == 1
     evs = store.events(EventQuery())
     assert [(e.type, e.topics, e.extractor_version) for e in evs] == [("AGREE", ["training"], "new")]
@@ -77,14 +88,12 @@ def test_reextract_rolls_back_on_failure(db: str) -> None:
     doc.events = [Event(type="CONSULT", actor=Party("SAU"), recipient=Party("PAK"), evidence="x")]
     store.add_document(doc, "v1")
 
-    def results():  # noqa: ANN202
+    def results():
         yield doc.doc_id, [Event(type="AGREE", actor=Party("SAU"), recipient=Party("PAK"), evidence="y")]
         raise RuntimeError("extractor crashed half way")
 
-    try:
+    with pytest.raises(RuntimeError):
         store.replace_events(results(), "v2")
-    except RuntimeError:
-        pass
     assert [e.type for e in store.events()] == ["CONSULT"]
 
 

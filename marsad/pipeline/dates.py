@@ -37,16 +37,21 @@ def _patterns(lex: Lexicon) -> tuple[re.Pattern[str], dict[str, tuple[str, int]]
     months = {e.form: (e.value, int(e.extra[0])) for e in lex.by_kind.get("month", [])}
     alt = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
     wd = "|".join(WEEKDAYS)
+    rel = r"(?: الماضي| المنصرم| الجاري| الحالي| المقبل| القادم)"
+    day = r"(?:\d{1,2}|فاتح|مطلع)"
+    year = r"(?:19|20)\d\d"
     pat = re.compile(
         rf"(?P<hijri>(?<!\w)(?P<hd>\d{{1,2}}) (?P<hm>{alt}) (?P<hy>1[34]\d\d) ?ه?(?!\w))"
-        rf"|(?P<abs>(?<!\w)(?:(?P<d>\d{{1,2}}|فاتح|مطلع) (?:من )?)?(?P<m>{alt})(?!\w)(?: ?/ ?\w+)?(?: (?:من )?(?:عام |سنه )?(?P<y>(?:19|20)\d\d)|(?P<rel> الماضي| المنصرم| الجاري| الحالي| المقبل| القادم))?)"
+        rf"|(?P<abs>(?<!\w)(?:(?P<d>{day}) (?:من )?)?(?P<m>{alt})(?!\w)(?: ?/ ?\w+)?"
+        rf"(?: (?:من )?(?:عام |سنه )?(?P<y>{year})|(?P<rel>{rel}))?)"
         rf"|(?P<num>(?P<n1>\d{{1,4}})[/-](?P<n2>\d{{1,2}})[/-](?P<n3>\d{{2,4}}))"
         rf"|(?P<today>\bاليوم\b|\bحاليا\b)"
         rf"|(?P<yday>\b(?:ال)?امس\b|\bاول امس\b)"
         rf"|(?P<tomorrow>\bغدا\b)"
-        rf"|(?P<wd>\b(?:يوم |يومي |يومه |مساء |صباح |ليله |ظهر )?(?:ال)?(?P<wdn>{wd})(?P<wdrel> الماضي| المقبلين| المقبل| القادمين| القادم)?\b)"
-        rf"|(?P<period>\b(?:ال)?(?P<unit>شهر|عام|سنه|اسبوع)(?P<prel> الماضي| المنصرم| الجاري| الحالي| المقبل| القادم)\b)"
-        rf"|(?P<year>\b(?:عام|سنه|العام) (?P<yy>(?:19|20)\d\d)\b)"
+        rf"|(?P<wd>\b(?:يوم |يومي |يومه |مساء |صباح |ليله |ظهر )?(?:ال)?(?P<wdn>{wd})"
+        rf"(?P<wdrel> الماضي| المقبلين| المقبل| القادمين| القادم)?\b)"
+        rf"|(?P<period>\b(?:ال)?(?P<unit>شهر|عام|سنه|اسبوع)(?P<prel>{rel})\b)"
+        rf"|(?P<year>\b(?:عام|سنه|العام) (?P<yy>{year})\b)"
     )
     return pat, months
 
@@ -125,7 +130,9 @@ def _hijri(s: int, e: int, d: int, month: tuple[str, int], y: int) -> DateRef | 
     return DateRef(s, e, date(g.year, g.month, g.day).isoformat(), "past", "hijri")
 
 
-def _absolute(s: int, e: int, g: dict[str, str | None], pub: date | None, months: dict[str, tuple[str, int]]) -> DateRef | None:
+def _absolute(
+    s: int, e: int, g: dict[str, str | None], pub: date | None, months: dict[str, tuple[str, int]]
+) -> DateRef | None:
     cal, mo = months[g["m"] or ""]
     if cal == "h":
         return None  # a Hijri month without a Hijri year: too vague to place

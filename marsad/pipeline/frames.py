@@ -62,7 +62,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
 
 
 def _elided_subject(frame: Frame, previous: list[Frame]) -> None:
-    """"سلمت شرطه دبي ... للسلطات البلجيكيه, كما سلمت للسلطات الفرنسيه": the second verb
+    """ "سلمت شرطه دبي ... للسلطات البلجيكيه, كما سلمت للسلطات الفرنسيه": the second verb
     keeps the first one's subject when it names none of its own."""
     if frame.trigger.extra.get("x2") != "verb" or not previous:
         return
@@ -92,7 +92,12 @@ def _more_guests(f: Frame, chunks: list[Chunk]) -> list[Frame]:
     seen = {f.actor.country, f.recipient.country}
     out = []
     for c in chunks:
-        if c.start <= f.recipient.start or c.kind not in {"person", "body", "state"} or c.country in seen or not c.country:
+        if (
+            c.start <= f.recipient.start
+            or c.kind not in {"person", "body", "state"}
+            or c.country in seen
+            or not c.country
+        ):
             continue
         if c.country.startswith("IGO:"):
             continue
@@ -108,8 +113,11 @@ def _drop_nested(frames: list[Frame]) -> list[Frame]:
     out: list[Frame] = []
     for f in frames:
         dup = next(
-            (g for g in out if g.sentence == f.sentence and g.type == f.type and g.status == f.status
-             and _same_parties(g, f)),
+            (
+                g
+                for g in out
+                if g.sentence == f.sentence and g.type == f.type and g.status == f.status and _same_parties(g, f)
+            ),
             None,
         )
         if dup is None:
@@ -152,8 +160,11 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     if status_rule:
         frame.status, frame.rules["status"] = "expected", status_rule
     # A state after "في"/"ب" is where the event happens, not who takes part in it.
-    parties = [c for c in chunks if c.kind != "nationality" and not _is_venue(text, c)
-               and not (c.kind == "state" and c.marker in {"في", "ب"})]
+    parties = [
+        c
+        for c in chunks
+        if c.kind != "nationality" and not _is_venue(text, c) and not (c.kind == "state" and c.marker in {"في", "ب"})
+    ]
     if frame.type == "COOPERATE":
         parties = [c for c in parties if c.kind != "igo"]  # handed over between states, through INTERPOL
     nationals = [c for c in chunks if c.kind == "nationality"]
@@ -188,15 +199,16 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     return frame
 
 
-def _host_noun(doc: Document, trig: Mention, parties: list[Chunk], actor: Chunk | None, recipient: Chunk | None,
-               how: str) -> tuple[Chunk | None, Chunk | None, str]:
-    """"خلال استقباله X": the pronoun is the host; "لدي استقبال X له": X hosts the one named before."""
+def _host_noun(
+    doc: Document, trig: Mention, parties: list[Chunk], actor: Chunk | None, recipient: Chunk | None, how: str
+) -> tuple[Chunk | None, Chunk | None, str]:
+    """ "خلال استقباله X": the pronoun is the host; "لدي استقبال X له": X hosts the one named before."""
     assert doc.norm is not None
     before = [c for c in parties if c.end <= trig.start]
     after = [c for c in parties if c.start >= trig.end]
-    if trig.surface.endswith(("ه", "ها", "هم")):  # the host nouns end in ل; a final ه is a pronoun
-        if before and after:
-            return before[-1], after[0], "host noun with possessive: the possessor hosts"
+    # The host nouns end in ل, so a final ه is a pronoun: the possessor hosts.
+    if trig.surface.endswith(("ه", "ها", "هم")) and before and after:
+        return before[-1], after[0], "host noun with possessive: the possessor hosts"
     tail = doc.norm.text[after[0].end : after[0].end + 6] if after else ""
     if after and before and tail.strip().startswith(("له", "لها", "لهم")):
         return after[0], before[-1], "host noun: X receives the one named before (له)"
@@ -213,19 +225,17 @@ def _anaphoric(doc: Document, trig: Mention) -> bool:
     # Only nouns naming a happening point back; "القبض علي" or "التوصل الي اتفاق" carry ال themselves.
     if trig.value not in ANAPHORIC_TYPES and trig.extra.get("x0") != "joint_exercise":
         return False
-    return definite or before.endswith(
-        ("هذا ", "هذه ", "عمليه ", "عمليتي ")
-    )
+    return definite or before.endswith(("هذا ", "هذه ", "عمليه ", "عمليتي "))
 
 
 def _context_only(doc: Document, trig: Mention, pos: str) -> bool:
-    """"منذ توقيع ..." names a past event as background: not an event of its own."""
+    """ "منذ توقيع ..." names a past event as background: not an event of its own."""
     lo = max(0, trig.start - 8)
     return pos == "noun" and any(m.kind == "cue" and m.value == "context" for m in _near(doc, lo, trig.start))
 
 
 def _passive_agent(text: str, trig: Mention, parties: list[Chunk]) -> Chunk | None:
-    """"بعد القاء القبض عليهما من قبل شرطه دبي": the party after من قبل / من طرف did it."""
+    """ "بعد القاء القبض عليهما من قبل شرطه دبي": the party after من قبل / من طرف did it."""
     window = text[trig.end : trig.end + PASSIVE_REACH]
     for marker in ("من قبل ", "من طرف "):
         i = window.find(marker)
@@ -269,7 +279,7 @@ def _near(doc: Document, lo: int, hi: int) -> list[Mention]:
 def _expected(doc: Document, trig: Mention, sent_start: int, prefix: str, pos: str, lex: Lexicon) -> str | None:
     """Why the trigger is planned rather than done, or None."""
     assert doc.norm is not None
-    core = trig.surface[len(prefix):]
+    core = trig.surface[len(prefix) :]
     if pos == "verb" and prefix.endswith("س") and core[:1] in "يتن":
         return f"future verb {trig.surface}"
     if pos == "noun" and prefix.removesuffix("ال") in {"ل", "لل"} and trig.value == "AGREE":
@@ -286,7 +296,7 @@ def _expected(doc: Document, trig: Mention, sent_start: int, prefix: str, pos: s
     window = doc.norm.text[trig.end : min(doc.sentences[trig.sentence].end, trig.end + 80)]
     for ref in find_dates(window, doc.published, lex):
         if ref.tense == "future":
-            return f"future date: {window[ref.start:ref.end]}"
+            return f"future date: {window[ref.start : ref.end]}"
     return None
 
 
@@ -296,7 +306,9 @@ def _is_venue(text: str, c: Chunk) -> bool:
     return c.kind == "body" and (c.marker == "في" or any(w in before for w in VENUE_NOUNS))
 
 
-def _arguments(trig: Mention, role: str, pos: str, parties: list[Chunk], text: str) -> tuple[Chunk | None, Chunk | None, str]:
+def _arguments(
+    trig: Mention, role: str, pos: str, parties: list[Chunk], text: str
+) -> tuple[Chunk | None, Chunk | None, str]:
     before = [c for c in parties if c.end <= trig.start]
     after = [c for c in parties if c.start >= trig.end]
     # "مباحثات بين X و Y" names the parties only when بين follows the trigger closely;

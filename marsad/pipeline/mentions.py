@@ -47,9 +47,17 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
 }
 # Which kinds compete for the same characters (longest match wins in a layer).
 LAYERS = {
-    "country": "geo", "capital": "geo", "city": "geo", "igo": "geo", "nisba": "geo",
-    "title": "title", "honorific": "title", "trigger": "trigger", "topic": "topic",
-    "cue": "cue", "month": "month",
+    "country": "geo",
+    "capital": "geo",
+    "city": "geo",
+    "igo": "geo",
+    "nisba": "geo",
+    "title": "title",
+    "honorific": "title",
+    "trigger": "trigger",
+    "topic": "topic",
+    "cue": "cue",
+    "month": "month",
 }
 # When one form has several geo readings, prefer the state, then the body, then the city.
 GEO_ORDER = {"country": 0, "igo": 1, "capital": 2, "city": 3, "nisba": 4}

@@ -120,8 +120,20 @@ class SentenceChunker:
                 out.append(chunk)
                 more = chunk.rules.pop("more_countries", "")
                 for iso in more.split():  # "وزيرا داخليه مصر والسودان", "سفراء المغرب وتونس"
-                    out.append(Chunk(chunk.kind, chunk.start, chunk.end, chunk.sentence, iso, chunk.sector,
-                                     None, chunk.title, "و", {"country": "another state of a plural office"}))
+                    out.append(
+                        Chunk(
+                            chunk.kind,
+                            chunk.start,
+                            chunk.end,
+                            chunk.sentence,
+                            iso,
+                            chunk.sector,
+                            None,
+                            chunk.title,
+                            "و",
+                            {"country": "another state of a plural office"},
+                        )
+                    )
                 k = max(nxt, k + 1)
             else:
                 k += 1
@@ -248,7 +260,7 @@ class SentenceChunker:
         return chunk, span.end
 
     def read_dyad(self, k: int, cue: Mention) -> tuple[Chunk | None, int]:
-        """"البلدين" stands for the document's two parties; "الجانبين الكويتي والسعودي" names them."""
+        """ "البلدين" stands for the document's two parties; "الجانبين الكويتي والسعودي" names them."""
         k2 = self.after(cue)
         j, named = k2, 0
         while (m := self.mention(j, {"nisba"})) is not None:
@@ -375,8 +387,11 @@ class SentenceChunker:
         title_norm = " ".join(t.text for t in self.toks[span.start : span.end])
         if head.value != "GOV" or head.extra.get("form", "") not in _GOV_FIXED:
             # The first cue in the office decides ("المدير العام للامن الوطني ومدير مراقبه..." is police).
-            hits = [(f" {title_norm} ".find(f" {form} "), -len(form), form, sector)
-                    for form, sector in self.sector_cues.items() if f" {form} " in f" {title_norm} "]
+            hits = [
+                (f" {title_norm} ".find(f" {form} "), -len(form), form, sector)
+                for form, sector in self.sector_cues.items()
+                if f" {form} " in f" {title_norm} "
+            ]
             if hits:
                 _, _, form, sector = min(hits)
                 chunk.sector, chunk.rules["sector"] = sector, f"sector_cues.tsv:{form}"
@@ -387,9 +402,9 @@ class SentenceChunker:
             if self.toks[j].text in {"لدي", "لدى"}:
                 posting = True
             geo = self.mention(j, GEO_KINDS)
-            if geo and not posting and chunk.country and geo.value != chunk.country and head_dual:
-                if geo.value not in chunk.rules.get("more_countries", "").split():
-                    chunk.rules["more_countries"] = (chunk.rules.get("more_countries", "") + " " + geo.value).strip()
+            more = chunk.rules.get("more_countries", "")
+            if geo and head_dual and not posting and chunk.country not in {None, geo.value} and geo.value not in more:
+                chunk.rules["more_countries"] = f"{more} {geo.value}".strip()
             if geo and posting and "posting" not in chunk.rules:
                 chunk.rules["posting"] = geo.value  # "سفير X لدي Y": Y hosts the envoy
             if geo and not posting and chunk.country is None:
@@ -400,9 +415,27 @@ class SentenceChunker:
 # Heads whose holder is government whatever the office's words say (a
 # minister of defence or of state security is still GOV).
 _GOV_FIXED = {
-    "وزير", "وزيره", "الوزير", "وزيرا", "رئيس الوزراء", "رئيس مجلس الوزراء", "نائب رئيس الوزراء",
-    "نائب رئيس مجلس الوزراء", "النائب الاول لرئيس مجلس الوزراء", "الملك", "ملك", "ولي العهد", "الرئيس",
-    "رئيس الجمهوريه", "السلطان", "امير", "رئيس الحكومه", "وزاره", "الوزاره", "الحكومه", "حكومه",
+    "وزير",
+    "وزيره",
+    "الوزير",
+    "وزيرا",
+    "رئيس الوزراء",
+    "رئيس مجلس الوزراء",
+    "نائب رئيس الوزراء",
+    "نائب رئيس مجلس الوزراء",
+    "النائب الاول لرئيس مجلس الوزراء",
+    "الملك",
+    "ملك",
+    "ولي العهد",
+    "الرئيس",
+    "رئيس الجمهوريه",
+    "السلطان",
+    "امير",
+    "رئيس الحكومه",
+    "وزاره",
+    "الوزاره",
+    "الحكومه",
+    "حكومه",
 }
 
 
@@ -452,13 +485,26 @@ def _surnames(chunks: list[Chunk], spans: list[tuple[int, list[Tok]]], at: dict[
     for sent, toks in spans:
         for t in toks:
             word = t.text
-            stem = next((word[len(p):] for p in ("وب", "ب", "و", "ل") if word.startswith(p) and word[len(p):] in known),
-                        word)
+            stem = next(
+                (word[len(p) :] for p in ("وب", "ب", "و", "ل") if word.startswith(p) and word[len(p) :] in known), word
+            )
             if stem not in known or at.get(t.start) or any(a <= t.start < b for a, b in covered):
                 continue
             ref = known[stem]
-            extra.append(Chunk("person", t.start, t.end, sent, ref.country, ref.sector, ref.name, ref.title,
-                               "", {"country": f"same person as {ref.name}"}))
+            extra.append(
+                Chunk(
+                    "person",
+                    t.start,
+                    t.end,
+                    sent,
+                    ref.country,
+                    ref.sector,
+                    ref.name,
+                    ref.title,
+                    "",
+                    {"country": f"same person as {ref.name}"},
+                )
+            )
     return sorted(chunks + extra, key=lambda c: (c.sentence, c.start))
 
 

@@ -110,7 +110,12 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon, people: dict[
             ev.provenance[f"{role}.country"] = "the same official in an earlier event of the report"
     ev.location = _location(doc, f, lex)
     here = ev.location.country if ev.location else None
-    if f.type == "CONSULT" and f.mode in {"host", "meet"} and actor.country is None and here not in {None, recipient.country}:
+    if (
+        f.type == "CONSULT"
+        and f.mode in {"host", "meet"}
+        and actor.country is None
+        and here not in {None, recipient.country}
+    ):
         actor.country = here  # a host receives at home ("استقبل ... بمقر عمله بالرباط")
         ev.provenance["actor.country"] = "the host's ground: where the meeting took place"
     for p in (actor, recipient):
@@ -130,20 +135,26 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon, people: dict[
     if refs:
         ref = refs[0]
         ev.date = ref.value
-        ev.provenance["date"] = f"{ref.rule}: {doc.norm.text[ref.start:ref.end] if doc.norm else ''}"
+        ev.provenance["date"] = f"{ref.rule}: {doc.norm.text[ref.start : ref.end] if doc.norm else ''}"
         own = ref.value is not None
         occasion = _occasion(doc, ref)
     s = doc.sentences[f.sentence]
     # Only incidents: in a meeting report "من جهه اخري" just adds a point.
-    if occasion is None and f.type not in {"CONSULT", "AGREE"} and any(m.kind == "cue" and m.value == "another" and m.sentence == f.sentence
-                                and m.start - s.start < ANOTHER_REACH for m in doc.mentions):
+    if (
+        occasion is None
+        and f.type not in {"CONSULT", "AGREE"}
+        and any(
+            m.kind == "cue" and m.value == "another" and m.sentence == f.sentence and m.start - s.start < ANOTHER_REACH
+            for m in doc.mentions
+        )
+    ):
         occasion = f"another happening (sentence {f.sentence})"
     ev.confidence = _confidence(f, ev)
     return Draft(f, ev, occasion, own, {f.sentence})
 
 
 def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], prov: dict[str, str]) -> None:
-    for chunk, party, role in ((f.actor, actor, "actor"), (f.recipient, recipient, "recipient")):
+    for chunk, role in ((f.actor, "actor"), (f.recipient, "recipient")):
         if chunk is not None and chunk.country:
             prov[f"{role}.country"] = chunk.rules.get("country", "")
     if f.actor is not None and f.actor.kind == "dyad" and len(dyad) == 2:
@@ -236,7 +247,7 @@ def _core_start(m: Mention) -> int:
 
 
 def _venue(doc: Document, f: Frame) -> Location | None:
-    """"في مقر وزاره الداخليه": the venue (with the body it belongs to) when no city is named."""
+    """ "في مقر وزاره الداخليه": the venue (with the body it belongs to) when no city is named."""
     assert doc.norm is not None
     s = doc.sentences[f.sentence]
     text = doc.norm.text
@@ -298,11 +309,16 @@ def _date_refs(doc: Document, f: Frame, lex: Lexicon) -> list[DateRef]:
     pub = doc.published.isoformat() if doc.published else None
 
     def dateline(r: DateRef) -> bool:
-        """"الرياض, 17 ديسمبر 2024 -- رحب ... يوم الاثنين": the dateline dates the report, not the event."""
+        """ "الرياض, 17 ديسمبر 2024 -- رحب ... يوم الاثنين": the dateline dates the report, not the event."""
         return relative and r.value == pub and r.rule in {"day-month", "numeric"}
 
-    refs.sort(key=lambda r: (dateline(r), r.start - t1 if r.start >= t1 else (t0 - r.end) + BEFORE_PENALTY,
-                             _DATE_RANK.get(r.rule, 5)))
+    refs.sort(
+        key=lambda r: (
+            dateline(r),
+            r.start - t1 if r.start >= t1 else (t0 - r.end) + BEFORE_PENALTY,
+            _DATE_RANK.get(r.rule, 5),
+        )
+    )
     return refs
 
 
@@ -365,9 +381,15 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
         if target is None and d.event.type == "CONSULT":
             # A trip during which a meeting is reported is that meeting.
             target = next(
-                (o for o in out if o.event.type == "CONSULT" and o.event.status == d.event.status
-                 and _pair(o.event) == _pair(d.event) and o.occasion == d.occasion
-                 and "visit" in {o.event.mode, d.event.mode}),
+                (
+                    o
+                    for o in out
+                    if o.event.type == "CONSULT"
+                    and o.event.status == d.event.status
+                    and _pair(o.event) == _pair(d.event)
+                    and o.occasion == d.occasion
+                    and "visit" in {o.event.mode, d.event.mode}
+                ),
                 None,
             )
         if target is None:
@@ -433,8 +455,11 @@ def _absorb(t: Draft, d: Draft) -> None:
 def _locations(doc: Document, drafts: list[Draft]) -> None:
     """Where a sentence names no place: an agreement takes its meeting's place; a host
     meets at home (the host's city named elsewhere in the report, else just its country)."""
-    consult = {(_pair(d.event)): d.event.location for d in drafts
-               if d.event.type == "CONSULT" and d.event.status == "occurred" and d.event.location}
+    consult = {
+        (_pair(d.event)): d.event.location
+        for d in drafts
+        if d.event.type == "CONSULT" and d.event.status == "occurred" and d.event.location
+    }
     for d in drafts:
         ev = d.event
         if ev.location is not None and ev.location.name is not None and ev.location.country is not None:
@@ -510,8 +535,9 @@ def _topics(doc: Document, drafts: list[Draft]) -> None:
     """Topics from the sentences that state each event (the main one reads the whole report)."""
     topic_mentions = [m for m in doc.mentions if m.kind == "topic"]
     # The main meeting speaks for the whole report; without a meeting, the first event does.
-    main = next((d for d in drafts if d.event.status == "occurred" and d.occasion is None
-                 and d.event.type == "CONSULT"), None) or _main(drafts)
+    main = next(
+        (d for d in drafts if d.event.status == "occurred" and d.occasion is None and d.event.type == "CONSULT"), None
+    ) or _main(drafts)
     # Sentences that state another occasion (a past meeting) keep their topics to themselves.
     elsewhere = {i for d in drafts if d.occasion is not None for i in d.topic_sentences}
     for d in drafts:
@@ -523,8 +549,9 @@ def _topics(doc: Document, drafts: list[Draft]) -> None:
 def _participants(doc: Document, drafts: list[Draft]) -> None:
     """Named officials who attended: "وحضر اللقاء ...", "بحضور ...", and the others named in the event's sentence."""
     attend = {m.sentence for m in doc.mentions if m.kind == "cue" and m.value == "attend"}
-    main = next((d for d in drafts if d.event.status == "occurred" and d.occasion is None
-                 and d.event.type == "CONSULT"), None)
+    main = next(
+        (d for d in drafts if d.event.status == "occurred" and d.occasion is None and d.event.type == "CONSULT"), None
+    )
     for d in drafts:
         people = list(d.frame.others)
         if d is main:
