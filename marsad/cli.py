@@ -75,7 +75,7 @@ def _main(
     """marsad (مرصد): Arabic news to verifiable security-cooperation event data."""
 
 
-def _store(db: str, create: bool = True):  # noqa: ANN202 - the store type is imported lazily
+def _store(db: str, create: bool = True):
     from marsad.store import Store
 
     try:
@@ -133,7 +133,7 @@ def ingest(
         raise typer.Exit(E.EXIT_PARTIAL)
 
 
-def _fail(store, failure: Failure, counts: dict[str, int]) -> None:  # noqa: ANN001
+def _fail(store, failure: Failure, counts: dict[str, int]) -> None:
     counts["failed"] += 1
     store.add_failure(failure)
     err.print(f"[yellow]failed:[/] {failure.message()}")
@@ -184,7 +184,6 @@ def explain(
 ) -> None:
     """Show each event's sentence with its trigger and mentions marked, and the rule behind every field."""
     from marsad.explain import render
-
     from marsad.pipeline import extract as run_extract
 
     docs, fails = _read_docs(path, Settings().max_bytes)
@@ -216,7 +215,7 @@ def events(
     _print_events(store.events(q), fmt)
 
 
-def _query(country, pair, type_, status, topic, since, until, search, limit):  # noqa: ANN001, ANN202
+def _query(country, pair, type_, status, topic, since, until, search, limit):
     from marsad.store import EventQuery
 
     pair_t = None
@@ -250,7 +249,7 @@ def _print_events(evs: list[Event], fmt: Fmt) -> None:
         out.print(t)
 
 
-def _who(p) -> str:  # noqa: ANN001
+def _who(p) -> str:
     bits = [p.country or "?"]
     if p.name:
         bits.append(p.name)

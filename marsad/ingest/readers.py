@@ -70,7 +70,7 @@ def _guarded(items: Iterator[Item], origin: str) -> Iterator[Item]:
     """A reader that breaks on one input reports it and lets the batch go on."""
     try:
         yield from items
-    except Exception as exc:  # noqa: BLE001 - any parser error becomes a failure row
+    except Exception as exc:
         yield Failure(origin, E.UNREADABLE, f"could not be read: {exc!r}")
 
 

@@ -17,7 +17,8 @@ from marsad.model import Chunk, Document, Frame, Mention
 from marsad.pipeline.dates import find_dates
 
 ANAPHORIC_TYPES = {"CONSULT", "ASSAULT"}
-PASSIVE_REACH = 40  # characters from a nominal arrest to its "من قبل" agent
+PASSIVE_REACH = 40
+OBJECT_GAP = 45  # characters between subject (or verb) and object within one clause  # characters from a nominal arrest to its "من قبل" agent
 # "بحث"/"ناقش" also mean "search"/"debate": as meetings they need people or states as parties.
 DISCUSS_VERBS = {"بحث", "بحثت", "يبحث", "ناقش", "ناقشت"}
 PEOPLE = {"person", "dyad", "counterpart", "state", "igo"}
@@ -329,7 +330,7 @@ def _arguments(
             how = "subject before the trigger (SVO)"
         elif free_after:
             subj, how = free_after[0], "first party after the trigger"
-        obj = _object(after, subj)
+        obj = _object(after, subj, trig.end)
         if obj is None and subj is not None and subj in after:
             rest = [c for c in after if c.start > subj.start]
             obj = rest[0] if rest else None
@@ -338,7 +339,7 @@ def _arguments(
         return subj, obj, how + ("; object after a preposition" if obj is not None else "")
     # Nominal trigger: first free party of the clause, then the governed one.
     first = next((c for c in parties if c.marker not in OBJECT_MARKERS), None)
-    obj = _object(after, first) or next((c for c in parties if c is not first), None)
+    obj = _object(after, first, trig.end) or next((c for c in parties if c is not first), None)
     return first, obj, "nominal trigger: first party of the clause and its partner"
 
 
@@ -348,10 +349,14 @@ def _close(text: str, a: int, b: int) -> bool:
     return len(gap) < 60 and "," not in gap.strip(" ,")[:1]
 
 
-def _object(after: list[Chunk], subj: Chunk | None) -> Chunk | None:
+def _object(after: list[Chunk], subj: Chunk | None, trig_end: int) -> Chunk | None:
+    """The first party after the subject, direct ("استقبل X Y") or governed ("مع Y", "الي Y"),
+    close enough to belong to the same clause; a party "في ..." is a place, not the other side."""
+    edge = subj.end if subj is not None and subj in after else trig_end
     for c in after:
-        if c is not subj and c.marker in OBJECT_MARKERS and (subj is None or c.start > subj.start or subj not in after):
-            return c
+        if c is subj or c.marker == "في" or c.start < edge:
+            continue
+        return c if c.start - edge <= OBJECT_GAP else None
     return None
 
 

@@ -29,6 +29,8 @@ DIPLOMATIC_HEADS = ("سفير", "السفير", "قنصل", "القنصل", "م�
 DUAL_HEADS = {"وزيرا", "وزيري", "سفيرا", "سفيري", "رييسا", "رييسي", "سفراء", "وزراء"}
 # Given names that begin with و, which must not be read as "and" + name.
 WAW_NAMES = {"وليد", "وائل", "وحيد", "وسام", "وجدي", "وديع", "وفاء", "وداد", "وهبي", "وهيب", "وصفي", "وضاح"}
+# Courtesy adjectives between an office and its holder's name ("وزير الداخليه ... الشقيقه الامير ...").
+COURTESY = {"الشقيقه", "الشقيق", "الشقيقتين", "الصديقه", "الصديق", "الصديقتين"}
 MAX_TITLE_TOKENS = 14
 MIN_SURNAME = 4  # shorter family names collide with common words  # the longest real office chains run about ten words
 MAX_NAME_TOKENS = 12  # "عبد العزيز بن سعود بن نايف بن عبد العزيز ال سعود" is eleven
@@ -219,7 +221,11 @@ class SentenceChunker:
         )
 
     def skip_honorifics(self, k: int) -> int:
+        """Past honorifics and courtesy words ("الشقيقه", "الصديق") to where the name starts."""
         while True:
+            if k < len(self.toks) and self.toks[k].text in COURTESY:
+                k += 1
+                continue
             hon = self.mention(k, {"honorific"})
             if not hon:
                 return k

@@ -107,10 +107,10 @@ class Store:
 
     def existing(self, doc_ids: Iterable[str]) -> set[str]:
         """The ids among `doc_ids` already stored (lets a worker skip extracting them)."""
-        ids, found = sorted(set(doc_ids)), set()
+        ids, found, key = sorted(set(doc_ids)), set(), documents.c.doc_id
         with self.engine.connect() as conn:
             for i in range(0, len(ids), _CHUNK):
-                found |= set(conn.scalars(select(documents.c.doc_id).where(documents.c.doc_id.in_(ids[i : i + _CHUNK]))))
+                found |= set(conn.scalars(select(key).where(key.in_(ids[i : i + _CHUNK]))))
         return found
 
     def add_document(self, doc: Document, version: str) -> bool:
