@@ -198,15 +198,25 @@ def _brief(ev: Event) -> str:
     return f"{ev.type}/{ev.mode or '-'} {ev.actor.country}->{ev.recipient.country} {ev.date or '-'}"
 
 
-def evaluate(gold_docs: Iterable[GoldDoc], extract: Callable[[Document], list[Event]]) -> Scores:
-    """Run `extract` on each gold text and score it."""
+def evaluate(
+    gold_docs: Iterable[GoldDoc],
+    extract: Callable[[Document], list[Event]],
+    linker: Callable[[list[Document]], None] | None = None,
+) -> Scores:
+    """Run `extract` on each gold text and score it.
+
+    `linker`, when given, sees every document with its predictions once all are extracted and sets
+    `Event.story` (cross-document stories); the story score reads those ids.
+    """
     s = Scores()
     linked: list[tuple[str, Event, Event, str | None]] = []  # (doc, gold, prediction, gold story)
+    predicted: list[Document] = []
     has_story = False
     for gd in gold_docs:
         s.documents += 1
         has_story = has_story or any(gd.stories)
         pred = extract(Document(text=gd.text, published=gd.published))
+        predicted.append(Document(text=gd.text, published=gd.published, doc_id=gd.doc_id, events=pred))
         for status, prf in (("occurred", s.occurred), ("expected", s.expected)):
             gi = [i for i, e in enumerate(gd.events) if e.status == status]
             pj = [j for j, e in enumerate(pred) if e.status == status]
@@ -230,6 +240,8 @@ def evaluate(gold_docs: Iterable[GoldDoc], extract: Callable[[Document], list[Ev
                 if j not in got_p:
                     s.errors.append({"doc": gd.doc_id, "kind": f"false alarm ({status})", "event": _brief(pred[j]),
                                      "evidence": pred[j].evidence})
+    if linker is not None:
+        linker(predicted)
     if has_story:
         s.story = _story_scores(linked)
     return s

@@ -33,6 +33,8 @@ import numpy as np
 from marsad.dedup import shingle_hashes
 from marsad.model import Document, Event
 from marsad.normalize import normalize_form
+from marsad.store import Store
+from marsad.store import sources as S
 
 LINK = 2.0  # total support needed: two independent clues, or one strong (same day) one
 SAME_DAY = 2.0  # same kind, same two states, same day: one happening unless a veto says otherwise
@@ -142,9 +144,10 @@ def _report(doc: Document, index: int, ev: Event) -> _Report:
     return r
 
 
-def _known(r: _Report, country: str, who: tuple[str, ...]) -> bool:
+def _known(r: _Report, country: str | None, who: tuple[str, ...]) -> bool:
     """Is `who` among the people `r` names for `country` (or for no country: participants often lack one)?"""
-    return any(same_person(who, k) for c in (country, None) for k in r.people.get(c, []))
+    lists = r.people.values() if country is None else (r.people.get(country, []), r.people.get(None, []))
+    return any(same_person(who, k) for ks in lists for k in ks)
 
 
 def _veto(a: _Report, b: _Report) -> bool:
@@ -166,7 +169,7 @@ def _veto(a: _Report, b: _Report) -> bool:
 def _support(a: _Report, b: _Report, texts: _TextCache) -> float:
     ea, eb = a.event, b.event
     score = SAME_DAY if ea.date and len(ea.date) == 10 and ea.date == eb.date else 0.0
-    shared = {(c, k) for c, ks in a.people.items() for k in ks if _known(b, c or "", k)}
+    shared = {(c, k) for c, ks in a.people.items() for k in ks if _known(b, c, k)}
     if shared:
         score += SAME_PERSON + (MORE_PEOPLE if len(shared) > 1 else 0.0)
     la, lb = ea.location, eb.location
@@ -253,3 +256,25 @@ def _richness(r: _Report) -> tuple[int, int, int, float, str]:
 def link_documents(docs: Sequence[Document]) -> None:
     """The evaluator's hook: link the predictions of a whole gold file (no store, fresh ids)."""
     link(docs)
+
+
+@dataclass(slots=True)
+class RelinkReport:
+    events: int = 0
+    stories: int = 0
+    multi: int = 0  # stories reported by more than one document
+
+
+def relink(store: Store, *, full: bool = False) -> RelinkReport:
+    """Link the stored events into stories: every block with an unlinked event (or every block, `full`).
+
+    Whole blocks are relinked, so a new report can join an old story; ids already given are kept.
+    """
+    blocks = S.all_blocks(store) if full else S.unlinked_blocks(store)
+    docs = [d for b in sorted(blocks) for d in S.block_documents(store, b)]
+    existing = {ev.event_id: ev.story for d in docs for ev in d.events if ev.story}
+    res = link(docs, existing)
+    rows = [(ev.event_id, sid, ev is res.primary[sid]) for sid, evs in res.stories.items() for ev in evs]
+    S.write_stories(store, rows)
+    multi = sum(1 for evs in res.stories.values() if len({e.doc_id for e in evs}) > 1)
+    return RelinkReport(len(rows), len(res.stories), multi)

@@ -29,7 +29,8 @@ _CUE_PRE = {"", "و", "ف"}
 _NISBA_SUF = {"", "ه", "ين", "ون", "ان", "ات", "تان", "تين", "يين", "يون"}
 _PRON = {"ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم"}
 _VERB_SUF = {"", "ا", "وا", "ن", "نا", "ت", "تا"} | _PRON
-_NOUN_SUF = {"", "ات", "ا", "اته", "اتها", "اتهم"} | _PRON
+# No ي: "الاجتماعي" (social) is an adjective, not "my meeting".
+_NOUN_SUF = {"", "ات", "ا", "اته", "اتها", "اتهم", "ه", "ها", "هم", "هما"}
 
 # kind -> (allowed prefixes, allowed suffixes)
 RULES: dict[str, tuple[set[str], set[str]]] = {

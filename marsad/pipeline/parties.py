@@ -326,9 +326,11 @@ class SentenceChunker:
             title = self.mention(j, {"title"})
             if title:
                 conj = tok.text.startswith("و") and not title.extra.get("form", "").startswith("و")
-                # "ووزير الداخليه" or "وكيل وزاره" continue the office; "بالوزير ..." or a second
-                # office after a completed one ("... البحريني سفير مصر") is another party.
-                if self.marker(j) in {"ب", "ل"} or (specified and not conj):
+                # "ووزير الداخليه", "وكيل وزاره" or "القياده العامه لشرطه دبي" continue the office;
+                # "بالوزير ..." or a second office after a completed one ("... البحريني سفير مصر")
+                # is another party.
+                governed = self.marker(j) in {"ب", "ل"} and title.extra.get("x0") == "person"
+                if governed or (specified and not conj):
                     break
                 j = self.after(title)
                 after_head = True
