@@ -157,11 +157,11 @@ def _veto(a: _Report, b: _Report) -> bool:
     if a.anchor and b.anchor and abs((a.anchor - b.anchor).days) > WINDOW_DAYS:
         return True
     la, lb = ea.location, eb.location
-    if la and lb and la.country and lb.country and la.country != lb.country:
-        return True
+    if la and lb and la.name and lb.name and la.country and lb.country and la.country != lb.country:
+        return True  # two named places in two countries; a bare country guess is too weak to veto
     for country in a.principals.keys() & b.principals.keys():
-        pa, pb = a.principals[country], b.principals[country]
-        if not _known(b, country, pa) and not _known(a, country, pb):
+        # Looked up under any country: the extractor sometimes files the right person under the wrong state.
+        if not _known(b, None, a.principals[country]) and not _known(a, None, b.principals[country]):
             return True
     return False
 

@@ -33,6 +33,7 @@ class Draft:
     occasion: str | None
     own_date: bool
     topic_sentences: set[int] = field(default_factory=set)
+    absorbed: list[Frame] = field(default_factory=list)  # frames merged into this one
 
 
 def run(doc: Document, lex: Lexicon) -> Document:
@@ -450,25 +451,33 @@ def _absorb(t: Draft, d: Draft) -> None:
     te.confidence = max(te.confidence, de.confidence)
     t.topic_sentences |= d.topic_sentences
     t.frame.others.extend(d.frame.others)
+    t.absorbed.append(d.frame)
 
 
 def _locations(doc: Document, drafts: list[Draft]) -> None:
-    """Where a sentence names no place: an agreement takes its meeting's place; a host
-    meets at home (the host's city named elsewhere in the report, else just its country)."""
+    """Where a sentence names no place: a meeting takes the place another of its sentences
+    (or the report) gives on the parties' ground; an agreement takes its meeting's place; a
+    visit goes to the capital it names; a host meets at home (its city named elsewhere in
+    the report, else just its country); a phone call has no place."""
+    for d in drafts:
+        ev = d.event
+        if ev.mode == "phone":
+            ev.location = None
+        elif ev.type == "CONSULT" and ev.status == "occurred" and not _named(ev.location):
+            ev.location = _place_elsewhere(doc, d) or ev.location
     consult = {
-        (_pair(d.event)): d.event.location
+        _pair(d.event): d.event.location
         for d in drafts
         if d.event.type == "CONSULT" and d.event.status == "occurred" and d.event.location
     }
     for d in drafts:
         ev = d.event
-        if ev.location is not None and ev.location.name is not None and ev.location.country is not None:
+        if _named(ev.location) and ev.location is not None and ev.location.country is not None:
             continue
-        if ev.type != "CONSULT" and ev.status == "occurred" and consult.get(_pair(ev)):
+        if ev.type == "AGREE" and ev.status == "occurred" and consult.get(_pair(ev)):
             ev.location = consult[_pair(ev)]
             ev.provenance["location"] = "the place of the meeting it belongs to"
-            continue
-        if ev.type == "CONSULT" and ev.mode == "host" and ev.status == "occurred" and ev.actor.country:
+        elif ev.type == "CONSULT" and ev.mode == "host" and ev.status == "occurred" and ev.actor.country:
             home = _home_city(doc, ev.actor.country)
             if ev.location is not None and ev.location.name:
                 ev.location.country = ev.location.country or ev.actor.country
@@ -479,9 +488,42 @@ def _locations(doc: Document, drafts: list[Draft]) -> None:
                 ev.location = Location(None, ev.actor.country)
                 ev.provenance["location"] = "a host receives at home"
         elif ev.type in {"COERCE", "ASSAULT"} and ev.location is None:
+            ev.location = _city_in(doc, d.frame.actor)  # "شرطه دبي" arrests in Dubai
             country = ev.actor.country if ev.type == "COERCE" else ev.recipient.country
-            if country and not country.startswith("IGO:"):
+            if ev.location is None and country and not country.startswith("IGO:"):
                 ev.location = Location(None, country)
+
+
+def _named(loc: Location | None) -> bool:
+    return loc is not None and loc.name is not None
+
+
+def _place_elsewhere(doc: Document, d: Draft) -> Location | None:
+    """A place for a meeting from its other sentences, its visit's destination, or the report."""
+    pair = {d.event.actor.country, d.event.recipient.country}
+    for f in (d.frame, *d.absorbed):
+        if f.mode == "visit" and f.recipient is not None and "capital as metonym" in f.recipient.rules.get("country", ""):
+            a, b = doc.norm.span(f.recipient.start, f.recipient.end) if doc.norm else (0, 0)
+            return Location(doc.text[a:b].strip(" ,،."), f.recipient.country)
+    for f in d.absorbed:
+        loc = _location(doc, f, None)
+        if _named(loc) and loc is not None and loc.country in pair:
+            return loc
+    for f in doc.frames:
+        loc = _location(doc, f, None) if f.type == "CONSULT" and f.status == "occurred" else None
+        if _named(loc) and loc is not None and loc.country in pair and loc.country:
+            return loc
+    return None
+
+
+def _city_in(doc: Document, chunk: Chunk | None) -> Location | None:
+    if chunk is None or doc.norm is None:
+        return None
+    for m in doc.mentions:
+        if chunk.start <= m.start < chunk.end and m.kind in {"city", "capital"}:
+            a, b = doc.norm.span(_core_start(m), m.end)
+            return Location(doc.text[a:b], m.value)
+    return None
 
 
 def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
