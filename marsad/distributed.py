@@ -196,10 +196,14 @@ def ingest(
     version: str | None = None,
     progress: Progress | None = None,
     reader: Reader = read_shard,
+    shards: Iterable[Shard | Failure] | None = None,
     batch: int = BATCH_DOCS,
 ) -> Tally:
     """Extract every shard of `paths` on `workers` local processes or the cluster at `scheduler`
-    (in this process when both are unset) and store the results through one writer."""
+    (in this process when both are unset) and store the results through one writer.
+
+    `shards` (read by `reader`) replaces the plan of `paths`: the benchmark feeds its own.
+    """
     from marsad.pipeline import EXTRACTOR_VERSION
 
     tally = Tally()
@@ -219,13 +223,13 @@ def ingest(
         if progress:
             progress(n, tally, fails)
 
-    shards = plan_shards(paths, max_bytes)
+    todo = iter(shards) if shards is not None else plan_shards(paths, max_bytes)
     if not workers and not scheduler:
-        for shard in shards:
+        for shard in todo:
             land(shard if isinstance(shard, Failure) else process_shard(shard, *args))
     else:
         with _client(workers, scheduler) as client:
-            _run_on_cluster(client, shards, args, land)
+            _run_on_cluster(client, todo, args, land)
     writer.flush()
     tally.seconds = time.perf_counter() - started
     return tally

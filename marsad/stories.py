@@ -46,10 +46,14 @@ SHARED_TEXT = 1.0  # 3-gram containment >= TEXT_HIGH: the reports share agency w
 SOME_TEXT = 0.5  # containment >= TEXT_LOW
 TEXT_HIGH, TEXT_LOW = 0.15, 0.08  # different reports of one pair's meetings share < 0.13 (dev.jsonl), copies > 0.15
 SAME_DOCS = 1.0  # the two documents are already linked through another event (the MoU signed at that meeting)
+COPY_TEXT = 2.0  # containment >= TEXT_COPY: one text with another headline, whatever the extractor made of it
+TEXT_COPY = 0.4
+PLACE_CLASH = -1.5  # named places in two countries: usually two occasions, but extractors misfile venues
 WINDOW_DAYS = 30  # reports of one happening appear within weeks of it; a meeting a month later is another one
 NAME_RATIO = 0.75  # transliterations of one family name (نقوي / نقفي) differ by about one letter in four
 _PARTICLES = {"بن", "بنت", "ابن", "ال", "ولد"}
 _ABD = re.compile(r"\bعبد\s+")
+_FINAL_A = re.compile(r"ه\b")  # final -a is written ة or ا in names (حننة / حننا); normalize_form made ة into ه
 
 
 @dataclass(slots=True)
@@ -76,8 +80,12 @@ def name_key(name: str | None) -> tuple[str, ...]:
     """A person's name as comparable tokens: normalised, 'عبد ال' joined, 'بن'/'آل' dropped."""
     if not name:
         return ()
-    form = _ABD.sub("عبد", normalize_form(name))
-    return tuple(t for t in form.split() if t not in _PARTICLES)
+    return tuple(_name_tokens(normalize_form(name)))
+
+
+def _name_tokens(form: str) -> list[str]:
+    form = _FINAL_A.sub("ا", _ABD.sub("عبد", form))
+    return [t for t in form.split() if t not in _PARTICLES]
 
 
 def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -117,9 +125,9 @@ def link(docs: Sequence[Document], existing: dict[str, str] | None = None) -> Li
     for members in blocks.values():
         for i, a in enumerate(members):
             for b in members[i + 1 :]:
-                if a.doc.doc_id != b.doc.doc_id and not _veto(a, b):
+                if a.doc.doc_id != b.doc.doc_id and not _veto(a, b, texts):
                     scored.append((_support(a, b, texts), *sorted((a.key, b.key)), a, b))
-    clusters = _Clusters(reports)
+    clusters = _Clusters(reports, texts)
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     clusters.merge_all(s for s in scored if s[0] >= LINK)
     linked_docs = clusters.linked_documents()
@@ -150,18 +158,17 @@ def _known(r: _Report, country: str | None, who: tuple[str, ...]) -> bool:
     return any(same_person(who, k) for ks in lists for k in ks)
 
 
-def _veto(a: _Report, b: _Report) -> bool:
+def _veto(a: _Report, b: _Report, texts: _TextCache) -> bool:
     ea, eb = a.event, b.event
     if a.doc.doc_id == b.doc.doc_id or not dates_compatible(ea.date, eb.date):
         return True
     if a.anchor and b.anchor and abs((a.anchor - b.anchor).days) > WINDOW_DAYS:
         return True
-    la, lb = ea.location, eb.location
-    if la and lb and la.name and lb.name and la.country and lb.country and la.country != lb.country:
-        return True  # two named places in two countries; a bare country guess is too weak to veto
     for country in a.principals.keys() & b.principals.keys():
-        # Looked up under any country: the extractor sometimes files the right person under the wrong state.
-        if not _known(b, None, a.principals[country]) and not _known(a, None, b.principals[country]):
+        pa, pb = a.principals[country], b.principals[country]
+        # Not the same person only if neither report names the other's principal anywhere: the extractor
+        # sometimes files the right person under the wrong state or role.
+        if not (_known(b, None, pa) or _known(a, None, pb) or texts.mentions(b.doc, pa) or texts.mentions(a.doc, pb)):
             return True
     return False
 
@@ -169,17 +176,26 @@ def _veto(a: _Report, b: _Report) -> bool:
 def _support(a: _Report, b: _Report, texts: _TextCache) -> float:
     ea, eb = a.event, b.event
     score = SAME_DAY if ea.date and len(ea.date) == 10 and ea.date == eb.date else 0.0
-    shared = {(c, k) for c, ks in a.people.items() for k in ks if _known(b, c, k)}
+    shared = {k[:2] for k in (*a.principals.values(), *b.principals.values())
+              if (_known(a, None, k) or texts.mentions(a.doc, k)) and (_known(b, None, k) or texts.mentions(b.doc, k))}
     if shared:
         score += SAME_PERSON + (MORE_PEOPLE if len(shared) > 1 else 0.0)
     la, lb = ea.location, eb.location
-    if la and lb and la.name and lb.name and normalize_form(la.name) == normalize_form(lb.name):
-        score += SAME_PLACE
+    if la and lb and la.name and lb.name:
+        if normalize_form(la.name) == normalize_form(lb.name):
+            score += SAME_PLACE
+        elif la.country and lb.country and la.country != lb.country:
+            score += PLACE_CLASH
     ta, tb = set(ea.topics), set(eb.topics)
     if ta and tb and len(ta & tb) * 2 >= len(ta | tb):
         score += SAME_TOPICS
     overlap = texts.containment(a.doc, b.doc)
-    score += SHARED_TEXT if overlap >= TEXT_HIGH else SOME_TEXT if overlap >= TEXT_LOW else 0.0
+    if overlap >= TEXT_COPY:
+        score += COPY_TEXT
+    elif overlap >= TEXT_HIGH:
+        score += SHARED_TEXT
+    elif overlap >= TEXT_LOW:
+        score += SOME_TEXT
     return score
 
 
@@ -188,6 +204,13 @@ class _TextCache:
 
     def __init__(self) -> None:
         self._sets: dict[str, np.ndarray] = {}
+        self._names: dict[str, str] = {}
+
+    def mentions(self, doc: Document, who: tuple[str, ...]) -> bool:
+        """Does the document's text name this person (given name and the next name, as the linker folds them)?"""
+        if doc.doc_id not in self._names:
+            self._names[doc.doc_id] = " " + " ".join(_name_tokens(normalize_form(doc.text))) + " "
+        return f" {' '.join(who[:2])} " in self._names[doc.doc_id]
 
     def containment(self, a: Document, b: Document) -> float:
         sa, sb = self._get(a), self._get(b)
@@ -204,15 +227,15 @@ class _TextCache:
 class _Clusters:
     """Complete-linkage union: two clusters join only if no pair across them is vetoed."""
 
-    def __init__(self, reports: list[_Report]) -> None:
-        self.reports = {r.key: r for r in reports}
+    def __init__(self, reports: list[_Report], texts: _TextCache) -> None:
+        self.texts = texts
         self.of = {r.key: r.key for r in reports}
         self.members: dict[str, list[_Report]] = {r.key: [r] for r in reports}
 
     def merge_all(self, pairs: Iterable[tuple[float, str, str, _Report, _Report]]) -> None:
         for _score, ka, kb, _a, _b in pairs:
             ca, cb = self.of[ka], self.of[kb]
-            if ca == cb or any(_veto(x, y) for x in self.members[ca] for y in self.members[cb]):
+            if ca == cb or any(_veto(x, y, self.texts) for x in self.members[ca] for y in self.members[cb]):
                 continue
             keep, gone = sorted((ca, cb))
             for r in self.members.pop(gone):

@@ -17,8 +17,8 @@ from marsad.model import Chunk, Document, Frame, Mention
 from marsad.pipeline.dates import find_dates
 
 ANAPHORIC_TYPES = {"CONSULT", "ASSAULT"}
-PASSIVE_REACH = 40
-OBJECT_GAP = 45  # characters between subject (or verb) and object within one clause  # characters from a nominal arrest to its "من قبل" agent
+PASSIVE_REACH = 40  # characters from a nominal arrest to its "من قبل" agent
+OBJECT_GAP = 45  # characters between subject (or verb) and object within one clause
 # "بحث"/"ناقش" also mean "search"/"debate": as meetings they need people or states as parties.
 DISCUSS_VERBS = {"بحث", "بحثت", "يبحث", "ناقش", "ناقشت"}
 PEOPLE = {"person", "dyad", "counterpart", "state", "igo"}

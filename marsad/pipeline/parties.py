@@ -244,20 +244,33 @@ class SentenceChunker:
             name_span = self.read_name(j)
             if name_span:
                 k = name_span.end
+                # "الرئيس عبد الفتاح السيسي رئيس جمهوريه مصر العربيه": a fuller office in apposition.
+                apposed = self.apposed_title(k)
+                if apposed is not None:
+                    title_span, k = apposed, apposed.end
         else:
             name_span = self.read_name(k)
             if name_span:
                 k = name_span.end
-                j = k + 1 if self.is_comma(k) else k
-                if self.mention(j, {"title"}):
-                    cand = self.read_title(j)
-                    nxt = self.skip_honorifics(cand.end)
-                    # A title followed directly by a name introduces the next person.
-                    if not (self.read_name(nxt) and nxt == cand.end and not self.is_comma(cand.end)):
-                        title_span, k = cand, cand.end
+                apposed = self.apposed_title(k)
+                if apposed is not None:
+                    title_span, k = apposed, apposed.end
         if k == start:
             k = start + 1
         return self.person_chunk(start, k, title_span, name_span), k
+
+    def apposed_title(self, k: int) -> Span | None:
+        """An office right after a name (", وزير الداخليه,") that is not the next person's:
+        a title followed directly by a name introduces the next person."""
+        j = k + 1 if self.is_comma(k) else k
+        title = self.mention(j, {"title"})
+        if title is None or title.extra.get("x0") != "person":
+            return None
+        cand = self.read_title(j)
+        nxt = self.skip_honorifics(cand.end)
+        if self.read_name(nxt) and not self.is_comma(cand.end):
+            return None
+        return cand
 
     def read_body(self, k: int) -> tuple[Chunk, int]:
         span = self.read_title(k)

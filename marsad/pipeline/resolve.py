@@ -463,7 +463,7 @@ def _locations(doc: Document, drafts: list[Draft]) -> None:
         ev = d.event
         if ev.mode == "phone":
             ev.location = None
-        elif ev.type == "CONSULT" and ev.status == "occurred" and not _named(ev.location):
+        elif ev.type == "CONSULT" and ev.status == "occurred" and d.occasion is None and not _named(ev.location):
             ev.location = _place_elsewhere(doc, d) or ev.location
     consult = {
         _pair(d.event): d.event.location
@@ -502,7 +502,8 @@ def _place_elsewhere(doc: Document, d: Draft) -> Location | None:
     """A place for a meeting from its other sentences, its visit's destination, or the report."""
     pair = {d.event.actor.country, d.event.recipient.country}
     for f in (d.frame, *d.absorbed):
-        if f.mode == "visit" and f.recipient is not None and "capital as metonym" in f.recipient.rules.get("country", ""):
+        metonym = f.recipient is not None and "capital as metonym" in f.recipient.rules.get("country", "")
+        if f.mode == "visit" and f.recipient is not None and metonym:
             a, b = doc.norm.span(f.recipient.start, f.recipient.end) if doc.norm else (0, 0)
             return Location(doc.text[a:b].strip(" ,،."), f.recipient.country)
     for f in d.absorbed:
