@@ -320,7 +320,7 @@ def _arguments(
         rest = parties[idx + 1 : idx + 2]
         return between[0], rest[0] if rest else None, "بين X و Y"
     if pos == "verb" or role in {"host", "agent", "reverse"}:
-        free_after = [c for c in after if c.marker not in OBJECT_MARKERS]
+        free_after = [c for c in after if c.marker not in OBJECT_MARKERS and c.marker != "بين"]
         subj: Chunk | None = None
         how = ""
         if free_after and (not before or _close(text, trig.end, free_after[0].start)):

@@ -244,31 +244,36 @@ class SentenceChunker:
             name_span = self.read_name(j)
             if name_span:
                 k = name_span.end
-                # "الرئيس عبد الفتاح السيسي رئيس جمهوريه مصر العربيه": a fuller office in apposition.
-                apposed = self.apposed_title(k)
+                # "الرئيس عبد الفتاح السيسي رئيس جمهوريه مصر العربيه": a fuller office in apposition,
+                # unless a name follows it ("..., سفير السعوديه, الامير سلطان": the next person).
+                apposed = self.apposed_title(k, strict=True)
                 if apposed is not None:
                     title_span, k = apposed, apposed.end
         else:
             name_span = self.read_name(k)
             if name_span:
                 k = name_span.end
-                apposed = self.apposed_title(k)
+                apposed = self.apposed_title(k, strict=False)
                 if apposed is not None:
                     title_span, k = apposed, apposed.end
         if k == start:
             k = start + 1
         return self.person_chunk(start, k, title_span, name_span), k
 
-    def apposed_title(self, k: int) -> Span | None:
+    def apposed_title(self, k: int, strict: bool) -> Span | None:
         """An office right after a name (", وزير الداخليه,") that is not the next person's:
-        a title followed directly by a name introduces the next person."""
+        a title followed directly by a name introduces the next person, and so does one
+        followed by a comma and a name when the person already has an office (`strict`)."""
         j = k + 1 if self.is_comma(k) else k
         title = self.mention(j, {"title"})
         if title is None or title.extra.get("x0") != "person":
             return None
         cand = self.read_title(j)
         nxt = self.skip_honorifics(cand.end)
+        after_comma = self.skip_honorifics(cand.end + 1) if self.is_comma(cand.end) else None
         if self.read_name(nxt) and not self.is_comma(cand.end):
+            return None
+        if strict and after_comma is not None and self.read_name(after_comma):
             return None
         return cand
 

@@ -159,7 +159,10 @@ def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], p
         if chunk is not None and chunk.country:
             prov[f"{role}.country"] = chunk.rules.get("country", "")
     if f.actor is not None and f.actor.kind == "dyad" and len(dyad) == 2:
-        actor.country, recipient.country = dyad
+        if recipient.country in dyad:  # "اتفق البلدان مع ..." keeps the partner the sentence names
+            actor.country = _other(dyad, recipient.country)
+        else:
+            actor.country, recipient.country = dyad
         actor.sector = recipient.sector = "GOV"
         prov["actor.country"] = prov["recipient.country"] = "the document's two parties (البلدين/الجانبان)"
         return
