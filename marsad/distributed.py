@@ -52,6 +52,7 @@ class Tally:
     events: int = 0
     failed: int = 0
     seconds: float = 0.0
+    startup: float = 0.0  # of `seconds`: starting the cluster and loading the lexicons everywhere
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> peak resident MB
 
     def counts(self) -> dict[str, int]:
@@ -104,6 +105,13 @@ def process_shard(
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
     return ShardResult(shard.label, out, fails, len(docs), len(docs) - len(out) - _extraction_failures(fails),
                        os.getpid(), peak)
+
+
+def warm(lexicon_dirs: Sequence[Path]) -> None:
+    """Load the lexicons before the first shard, on every worker at once."""
+    from marsad.lexicons.loader import load
+
+    load(lexicon_dirs)
 
 
 def _extraction_failures(fails: list[Failure]) -> int:
@@ -225,10 +233,14 @@ def ingest(
 
     todo = iter(shards) if shards is not None else plan_shards(paths, max_bytes)
     if not workers and not scheduler:
+        warm(args[0])
+        tally.startup = time.perf_counter() - started
         for shard in todo:
             land(shard if isinstance(shard, Failure) else process_shard(shard, *args))
     else:
         with _client(workers, scheduler) as client:
+            client.run(warm, args[0])
+            tally.startup = time.perf_counter() - started
             _run_on_cluster(client, todo, args, land)
     writer.flush()
     tally.seconds = time.perf_counter() - started

@@ -588,8 +588,11 @@ def _topics(doc: Document, drafts: list[Draft]) -> None:
     elsewhere = {i for d in drafts if d.occasion is not None for i in d.topic_sentences}
     for d in drafts:
         sentences = set(range(len(doc.sentences))) - elsewhere if d is main else d.topic_sentences
-        found = sorted({m.value for m in topic_mentions if m.sentence in sentences})
-        d.event.topics = found
+        d.event.topics = sorted({m.value for m in topic_mentions if m.sentence in sentences})
+    for d in drafts:
+        # The other guests of a multilateral meeting, or the other units of one exercise, share its subjects.
+        if main is not None and d is not main and d.frame.trigger is main.frame.trigger:
+            d.event.topics = list(main.event.topics)
 
 
 def _participants(doc: Document, drafts: list[Draft]) -> None:
