@@ -87,27 +87,44 @@ def _store(db: str, create: bool = True):
 
 @app.command()
 def ingest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive) or '-' for stdin: .txt, .html, .jsonl.")],
+    paths: Annotated[list[str] | None, typer.Argument(
+        help="Files, folders (recursive), '-' for stdin (.txt, .html, .jsonl) or article URLs (http/https).")] = None,
     db: DbOpt = DEFAULT_DB,
     max_bytes: Annotated[int, typer.Option("--max-bytes", envvar="MARSAD_MAX_BYTES", help="Largest input accepted.")] = (
         Settings().max_bytes
     ),
     lexicons: LexOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    feed: Annotated[list[str] | None, typer.Option(
+        "--feed", help="RSS/Atom feed URL, or a file of feed URLs (one a line); its new items are fetched.")] = None,
+    workers: Annotated[int, typer.Option("--workers", envvar="MARSAD_WORKERS",
+                                         help="Extract on a local Dask cluster of N worker processes.")] = 0,
+    scheduler: Annotated[str | None, typer.Option("--scheduler", envvar="MARSAD_SCHEDULER",
+                                                  help="Extract on the Dask cluster at tcp://HOST:PORT.")] = None,
 ) -> None:
     """Read articles, extract their events and store both (a document already stored is skipped)."""
     from marsad.ingest import iter_inputs
+    from marsad.ingest.web import is_url
     from marsad.pipeline import EXTRACTOR_VERSION, extract
 
+    if not paths and not feed:
+        err.print("[red]error:[/] give files, folders, URLs or --feed")
+        raise typer.Exit(E.EXIT_USAGE)
+    urls = [p for p in paths or [] if is_url(p)]
+    paths = [p for p in paths or [] if not is_url(p)]
     store = _store(db)
     lex = _lexicons(lexicons)
     counts = {"read": 0, "new": 0, "duplicate": 0, "events": 0, "failed": 0}
+    started = time.perf_counter()
     with Progress(
         TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(), console=err, disable=quiet or not err.is_terminal,
     ) as progress:
         task = progress.add_task("ingest", total=None, status="")
-        for item in iter_inputs(paths, max_bytes):
+        on_cluster = bool(workers or scheduler)
+        if on_cluster:
+            counts = _ingest_on_cluster(paths, store, db, lex, max_bytes, workers, scheduler, progress, task)
+        for item in iter(()) if on_cluster else iter_inputs(paths, max_bytes):
             progress.advance(task)
             if isinstance(item, Failure):
                 _fail(store, item, counts)
@@ -128,9 +145,38 @@ def ingest(
             else:
                 counts["duplicate"] += 1
             progress.update(task, status=f"{counts['new']} new, {counts['events']} events, {counts['failed']} failed")
-    _summary(counts, db)
+    _follow(store, urls, feed or [], lex, max_bytes, counts)
+    _summary(counts, db, time.perf_counter() - started)
     if counts["failed"]:
         raise typer.Exit(E.EXIT_PARTIAL)
+
+
+def _follow(store, urls: list[str], feeds: list[str], lex: list[Path], max_bytes: int,  # noqa: ANN001
+            counts: dict[str, int]) -> None:
+    """Fetch URLs and feed items (when any), then fold near-duplicates and link stories for everything new."""
+    from marsad.ingest.feeds import read_feed_list
+    from marsad.ingest.web import FetchSettings
+    from marsad.watch import Follower, consolidate
+
+    if urls or feeds:
+        try:
+            feed_urls = [u for f in feeds for u in read_feed_list(f)]
+        except OSError as exc:
+            err.print(f"[red]error:[/] cannot read the feed list: {exc}")
+            raise typer.Exit(E.EXIT_ERROR) from exc
+        follower = Follower(store, lexicon_dirs=lex, settings=FetchSettings(max_bytes=max_bytes),
+                            on_failure=lambda f: err.print(f"[yellow]failed:[/] {f.message()}"))
+        try:
+            got = follower.run_once(feed_urls, urls)
+        finally:
+            follower.close()
+        for k in ("new", "duplicate", "events", "failed"):
+            counts[k] += getattr(got, k)
+        counts["read"] += got.fetched
+        return
+    dups, _links = consolidate(store)
+    counts["new"] -= dups.merged
+    counts["duplicate"] += dups.merged
 
 
 def _fail(store, failure: Failure, counts: dict[str, int]) -> None:
@@ -139,12 +185,32 @@ def _fail(store, failure: Failure, counts: dict[str, int]) -> None:
     err.print(f"[yellow]failed:[/] {failure.message()}")
 
 
-def _summary(counts: dict[str, int], db: str) -> None:
+def _summary(counts: dict[str, int], db: str, seconds: float) -> None:
     t = Table(title=f"ingest into {db}", show_header=True)
-    for k in counts:
+    for k in (*counts, "docs/s"):
         t.add_column(k, justify="right")
-    t.add_row(*(str(v) for v in counts.values()))
+    t.add_row(*(str(v) for v in counts.values()), f"{counts['read'] / max(seconds, 1e-9):.1f}")
     err.print(t)
+
+
+def _ingest_on_cluster(paths: list[str], store, db: str, lex: list[Path], max_bytes: int,  # noqa: ANN001
+                       workers: int, scheduler: str | None, progress: Progress, task: TaskID) -> dict[str, int]:
+    """`ingest --workers/--scheduler`: the same bar, messages and counts; Dask workers do the extraction."""
+    from marsad.distributed import ingest as run
+
+    def show(n: int, tally, fails: list[Failure]) -> None:  # noqa: ANN001
+        progress.advance(task, n)
+        for f in fails:
+            err.print(f"[yellow]failed:[/] {f.message()}")
+        progress.update(task, status=f"{tally.new} new, {tally.events} events, {tally.failed} failed")
+
+    try:
+        tally = run(paths, store, db, workers=workers, scheduler=scheduler, lexicon_dirs=lex, max_bytes=max_bytes,
+                    progress=show)
+    except OSError as exc:  # no scheduler at that address, or it went away
+        err.print(f"[red]error:[/] the Dask cluster {scheduler or ''} failed: {exc}")
+        raise typer.Exit(E.EXIT_ERROR) from exc
+    return tally.counts()
 
 
 def _read_docs(path: str, max_bytes: int) -> tuple[list[Document], list[Failure]]:

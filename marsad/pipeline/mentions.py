@@ -136,8 +136,8 @@ def find(lex: Lexicon, text: str) -> list[Mention]:
     for layer in sorted(cands):
         out.extend(_resolve_layer(cands[layer], text))
     # A word that is a title or a place is not also a verb: "وزاره" is a ministry, not و+زار+ه.
-    nouns = {(m.start, m.end) for m in out if m.kind in {"title", "honorific", "country", "capital", "city", "igo"}}
-    out = [m for m in out if not (m.kind == "trigger" and (m.start, m.end) in nouns)]
+    nouns = [(m.start, m.end) for m in out if m.kind in {"title", "honorific", "country", "capital", "city", "igo"}]
+    out = [m for m in out if not (m.kind == "trigger" and any(a <= m.start and m.end <= b for a, b in nouns))]
     out.sort(key=lambda x: (x.start, -x.end, x.kind))
     return out
 

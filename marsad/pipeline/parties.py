@@ -320,6 +320,7 @@ class SentenceChunker:
         posting = False
         after_head = True
         specified = False
+        head_country: str | None = None
         while j < len(self.toks) and j - k < MAX_TITLE_TOKENS:
             tok = self.toks[j]
             if tok.punct or self.mention(j, {"honorific", "trigger", "month", "cue"}):
@@ -340,6 +341,7 @@ class SentenceChunker:
                     break
                 j = self.after(geo)
                 specified = True
+                head_country = head_country or geo.value
                 continue
             title = self.mention(j, {"title"})
             if title:
@@ -348,7 +350,7 @@ class SentenceChunker:
                 # "بالوزير ..." or a second office after a completed one ("... البحريني سفير مصر")
                 # is another party.
                 governed = self.marker(j) in {"ب", "ل"} and title.extra.get("x0") == "person"
-                if governed or (specified and not conj):
+                if governed or (specified and not conj and self.own_state(j, head_country)):
                     break
                 j = self.after(title)
                 after_head = True
@@ -371,6 +373,18 @@ class SentenceChunker:
                 continue
             break
         return Span(k, j)
+
+    def own_state(self, j: int, country: str | None) -> bool:
+        """Does the office starting at token j name a state of its own (another party)?
+        "رييس الوزراء القطري وزير الداخليه" is one man; "... البحريني سفير مصر" is two."""
+        end = min(len(self.toks), j + MAX_TITLE_TOKENS)
+        for i in range(j + 1, end):
+            if self.toks[i].punct or self.mention(i, {"honorific"}):
+                return False
+            geo = self.mention(i, GEO_KINDS)
+            if geo is not None:
+                return geo.value != country
+        return False
 
     def read_name(self, k: int) -> Span | None:
         j = k
@@ -535,11 +549,12 @@ def _surnames(chunks: list[Chunk], spans: list[tuple[int, list[Tok]]], at: dict[
 
 
 def name_key(name: str | None) -> str:
-    """The first two words of a name, normalised: enough to recognise a person again."""
+    """The first three words of a name, normalised: enough to recognise a person again
+    ("عبدالعزيز بن سعود بن نايف" and "عبدالعزيز بن سعود"), not to confuse two sons of one father."""
     from marsad.normalize import normalize_form
 
     words = normalize_form(name or "").replace("عبد ال", "عبدال").split()
-    return " ".join(words[:2])
+    return " ".join(words[:3])
 
 
 def _propagate_names(chunks: list[Chunk]) -> None:
