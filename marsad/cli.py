@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from marsad import __version__
@@ -151,7 +152,7 @@ def ingest(
         raise typer.Exit(E.EXIT_PARTIAL)
 
 
-def _follow(store, urls: list[str], feeds: list[str], lex: list[Path], max_bytes: int,  # noqa: ANN001
+def _follow(store, urls: list[str], feeds: list[str], lex: list[Path], max_bytes: int,
             counts: dict[str, int]) -> None:
     """Fetch URLs and feed items (when any), then fold near-duplicates and link stories for everything new."""
     from marsad.ingest.feeds import read_feed_list
@@ -193,12 +194,12 @@ def _summary(counts: dict[str, int], db: str, seconds: float) -> None:
     err.print(t)
 
 
-def _ingest_on_cluster(paths: list[str], store, db: str, lex: list[Path], max_bytes: int,  # noqa: ANN001
+def _ingest_on_cluster(paths: list[str], store, db: str, lex: list[Path], max_bytes: int,
                        workers: int, scheduler: str | None, progress: Progress, task: TaskID) -> dict[str, int]:
     """`ingest --workers/--scheduler`: the same bar, messages and counts; Dask workers do the extraction."""
     from marsad.distributed import ingest as run
 
-    def show(n: int, tally, fails: list[Failure]) -> None:  # noqa: ANN001
+    def show(n: int, tally, fails: list[Failure]) -> None:
         progress.advance(task, n)
         for f in fails:
             err.print(f"[yellow]failed:[/] {f.message()}")
@@ -274,11 +275,16 @@ def events(
     search: Annotated[str | None, typer.Option("--search", "-s", help="Arabic text in evidence or names.")] = None,
     limit: Annotated[int | None, typer.Option(help="At most this many events.")] = None,
     fmt: Annotated[Fmt, typer.Option("--format", "-f", help="Output format.")] = Fmt.table,
+    per_document: Annotated[bool, typer.Option("--per-document", help=PER_DOC_HELP)] = False,
 ) -> None:
-    """List stored events, filtered."""
+    """List stored events, filtered (one per story: a meeting five outlets reported is listed once)."""
     store = _store(db, create=False)
     q = _query(country, pair, type_, status, topic, since, until, search, limit)
+    q.per_document = per_document
     _print_events(store.events(q), fmt)
+
+
+PER_DOC_HELP = "Every raw record, one per document that reported it (default: one per story)."
 
 
 def _query(country, pair, type_, status, topic, since, until, search, limit):
@@ -336,12 +342,15 @@ def export(
     topic: Annotated[str | None, typer.Option(help="A topic.")] = None,
     since: Annotated[str | None, typer.Option("--from", help="Earliest date.")] = None,
     until: Annotated[str | None, typer.Option("--to", help="Latest date.")] = None,
+    per_document: Annotated[bool, typer.Option("--per-document", help=PER_DOC_HELP)] = False,
 ) -> None:
-    """Export stored events for pandas, polars, DuckDB, Gephi..."""
+    """Export stored events for pandas, polars, DuckDB, Gephi... (one per story unless --per-document)."""
     from marsad import export as ex
 
     store = _store(db, create=False)
-    evs = store.events(_query(country, pair, type_, status, topic, since, until, None, None))
+    q = _query(country, pair, type_, status, topic, since, until, None, None)
+    q.per_document = per_document
+    evs = store.events(q)
     if fmt is ExportFmt.parquet and output == "-":
         err.print("[red]error:[/] parquet needs a file: --output events.parquet")
         raise typer.Exit(E.EXIT_USAGE)
@@ -375,6 +384,7 @@ def eval_(
     from marsad.evaluate import evaluate, read_gold
     from marsad.pipeline import extract_events
     from marsad.report import score_sheet
+    from marsad.stories import link_documents
 
     try:
         gold_docs = read_gold(gold)
@@ -382,7 +392,7 @@ def eval_(
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(E.EXIT_ERROR) from exc
     lex = _lexicons(lexicons)
-    scores = evaluate(gold_docs, lambda d: extract_events(d, lex))
+    scores = evaluate(gold_docs, lambda d: extract_events(d, lex), link_documents)
     if fmt == "json":
         d = scores.as_dict()
         if errors:
@@ -390,6 +400,9 @@ def eval_(
         sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
     else:
         score_sheet(scores, gold.name, out, errors)
+        if scores.story is not None:  # one plain line a script can grep, like the occurred line
+            st = scores.story
+            out.print(f"story F1 {st.f1:.4f} P {st.precision:.4f} R {st.recall:.4f}", highlight=False)
 
 
 @app.command()
@@ -424,7 +437,56 @@ def reextract(db: DbOpt = DEFAULT_DB, lexicons: LexOpt = None) -> None:
     store = _store(db, create=False)
     lex = _lexicons(lexicons)
     n = store.replace_events(((d.doc_id, extract_events(d, lex)) for d in store.iter_documents()), EXTRACTOR_VERSION)
-    err.print(f"re-extracted with {EXTRACTOR_VERSION}: {n} events")
+    from marsad.stories import relink
+
+    links = relink(store)  # new events have no story yet
+    err.print(f"re-extracted with {EXTRACTOR_VERSION}: {n} events in {links.stories} stories")
+
+
+@app.command()
+def watch(
+    feeds: Annotated[str, typer.Argument(help="A file of feed URLs (one a line), or one feed URL.")],
+    every: Annotated[str, typer.Option("--every", help="Time between polls: 30s, 15m, 1h.")] = "15m",
+    once: Annotated[bool, typer.Option("--once", help="Poll once and exit (for cron).")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", envvar="MARSAD_FETCH_TIMEOUT",
+                                           help="Seconds before a request is given up.")] = 20.0,
+    rate: Annotated[float, typer.Option("--rate", envvar="MARSAD_FETCH_RATE",
+                                        help="Seconds between two requests to one host.")] = 1.0,
+    db: DbOpt = DEFAULT_DB,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", envvar="MARSAD_MAX_BYTES", help="Largest page accepted.")] = (
+        Settings().max_bytes
+    ),
+    lexicons: LexOpt = None,
+) -> None:
+    """Poll feeds until stopped (Ctrl-C): new articles are fetched, stored once, and linked into stories."""
+    import threading
+
+    from marsad.ingest.feeds import read_feed_list
+    from marsad.ingest.web import FetchSettings
+    from marsad.watch import Follower, parse_every, stop_on_signals
+    from marsad.watch import watch as run_watch
+
+    try:
+        seconds, urls = parse_every(every), read_feed_list(feeds)
+    except (ValueError, OSError) as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(E.EXIT_USAGE) from exc
+    stop = threading.Event()
+    stop_on_signals(stop)
+    follower = Follower(_store(db), lexicon_dirs=_lexicons(lexicons), stop=stop,
+                        settings=FetchSettings(timeout=timeout, rate=rate, max_bytes=max_bytes),
+                        on_failure=lambda f: err.print(f"[yellow]failed:[/] {f.message()}"))
+
+    def cycle(c) -> None:
+        err.print(f"polled {c.feeds} feeds ({c.not_modified} unchanged): {c.new} new, {c.duplicate} duplicate, "
+                  f"{c.failed} failed, {c.events} events; {c.stories} stories relinked", highlight=False)
+
+    err.print(f"watching {len(urls)} feeds every {every} into {db} (Ctrl-C stops)")
+    try:
+        run_watch(follower, urls, seconds, once=once, on_cycle=cycle)
+    finally:
+        follower.close()
+    err.print("stopped" if stop.is_set() else "done")
 
 
 @app.command()

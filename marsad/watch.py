@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
+import numpy as np
 
 from marsad import dedup
 from marsad import errors as E
@@ -197,7 +198,7 @@ class Follower:
             return
         self._store(item, doc, source, sig)
 
-    def _store(self, item: S.SeenUrl, doc: Document, source: S.Source, sig: object) -> None:
+    def _store(self, item: S.SeenUrl, doc: Document, source: S.Source, sig: np.ndarray | None) -> None:
         from marsad.pipeline import EXTRACTOR_VERSION, extract
 
         if not self.store.has_document(doc.doc_id):
@@ -207,7 +208,7 @@ class Follower:
                 self._url_failed(item, Failure(item.url, E.EXTRACTION, f"extraction failed: {exc!r}", doc.text))
                 return
         if S.store_document(self.store, doc, EXTRACTOR_VERSION, source, dedup.to_bytes(sig), seen_url=item.url):
-            self.deduper.add(doc.doc_id, sig)  # type: ignore[arg-type]
+            self.deduper.add(doc.doc_id, sig)
             self.counts.new += 1
             self.counts.events += len(doc.events)
         else:

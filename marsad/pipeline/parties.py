@@ -30,6 +30,7 @@ DUAL_HEADS = {"وزيرا", "وزيري", "سفيرا", "سفيري", "رييس�
 # Given names that begin with و, which must not be read as "and" + name.
 WAW_NAMES = {"وليد", "وائل", "وحيد", "وسام", "وجدي", "وديع", "وفاء", "وداد", "وهبي", "وهيب", "وصفي", "وضاح"}
 # Courtesy adjectives between an office and its holder's name ("وزير الداخليه ... الشقيقه الامير ...").
+QUOTES = {'"', "'", "(", "«"}  # a name may stand in quotes or brackets after its office
 COURTESY = {"الشقيقه", "الشقيق", "الشقيقتين", "الصديقه", "الصديق", "الصديقتين"}
 MAX_TITLE_TOKENS = 14
 MIN_SURNAME = 4  # shorter family names collide with common words  # the longest real office chains run about ten words
@@ -223,7 +224,7 @@ class SentenceChunker:
     def skip_honorifics(self, k: int) -> int:
         """Past honorifics and courtesy words ("الشقيقه", "الصديق") to where the name starts."""
         while True:
-            if k < len(self.toks) and self.toks[k].text in COURTESY:
+            if k < len(self.toks) and (self.toks[k].text in COURTESY or self.toks[k].text in QUOTES):
                 k += 1
                 continue
             hon = self.mention(k, {"honorific"})

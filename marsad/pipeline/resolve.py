@@ -406,10 +406,14 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
 def _principal_names(doc: Document, drafts: list[Draft]) -> None:
     """A meeting read off "البلدين" or "اللقاء" is still between the report's principals: the first
     named official of each state stands in when the sentence names nobody."""
-    principal: dict[str, Chunk] = {}
+    principal: dict[str, Party] = {}
     for c in doc.chunks:
         if c.kind == "person" and c.name and c.country:
-            principal.setdefault(c.country, c)
+            principal.setdefault(c.country, Party(c.country, c.sector, c.name, c.title))
+    for d in drafts:  # officials whose state only an event revealed ("وزير الداخليه محسن نقوي")
+        for p in (d.event.actor, d.event.recipient):
+            if p.name and p.country:
+                principal.setdefault(p.country, p)
     for d in drafts:
         if d.event.type != "CONSULT":
             continue
@@ -440,10 +444,10 @@ def _absorb(t: Draft, d: Draft) -> None:
     if te.mode == "visit" and de.mode != "visit":
         te.mode, te.actor, te.recipient = de.mode, de.actor, de.recipient
         te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end
-    for role in ("actor", "recipient"):
-        tp, dp = getattr(te, role), getattr(de, role)
-        same = tp.country == dp.country
-        if same:
+    for tp in (te.actor, te.recipient):
+        # The same state's party in the other frame, whichever role the sentence gave it.
+        dp = next((p for p in (de.actor, de.recipient) if p.country == tp.country), None)
+        if dp is not None:
             for attr in ("name", "title", "sector"):
                 if getattr(tp, attr) is None and getattr(dp, attr) is not None:
                     setattr(tp, attr, getattr(dp, attr))
