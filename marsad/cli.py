@@ -506,6 +506,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     token: Annotated[str | None, typer.Option(envvar="MARSAD_TOKEN", help="Enables POST /api/documents with it.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes answering in parallel (about one per core).")
+    ] = 1,
 ) -> None:
     """Open the web dashboard and HTTP API over the store."""
     from marsad.serve import run
@@ -513,7 +516,7 @@ def serve(
     if not os.path.exists(db) and "://" not in db:
         err.print(f"[red]error:[/] no database at {db} (run `marsad ingest` first or pass --db)")
         raise typer.Exit(E.EXIT_ERROR)
-    run(db, host=host, port=port, token=token)
+    run(db, host=host, port=port, token=token, workers=workers)
 
 
 def main() -> None:

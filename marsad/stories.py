@@ -89,11 +89,13 @@ def _name_tokens(form: str) -> list[str]:
 
 
 def same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Same given name and a compatible rest: one name a prefix of the other, or a near-identical family name."""
+    """Same given name and a compatible rest: the shorter name's words in order within the longer one
+    (middle names dropped), the same last word, or a near-identical second name (transliteration)."""
     if not a or not b or a[0] != b[0]:
         return False
     short, long_ = sorted((a, b), key=len)
-    if long_[: len(short)] == short or a[-1] == b[-1]:
+    rest = iter(long_[1:])
+    if all(word in rest for word in short[1:]) or a[-1] == b[-1]:
         return True
     return difflib.SequenceMatcher(None, a[1], b[1]).ratio() >= NAME_RATIO
 
@@ -210,7 +212,11 @@ class _TextCache:
         """Does the document's text name this person (given name and the next name, as the linker folds them)?"""
         if doc.doc_id not in self._names:
             self._names[doc.doc_id] = " " + " ".join(_name_tokens(normalize_form(doc.text))) + " "
-        return f" {' '.join(who[:2])} " in self._names[doc.doc_id]
+        if len(who) == 1:
+            return f" {who[0]} " in self._names[doc.doc_id]
+        # Given name, then the next name within two words: "سالم الحارثي" is named by "سالم بن راشد الحارثي".
+        pattern = rf" {re.escape(who[0])}(?: \S+){{0,2}} {re.escape(who[1])} "
+        return re.search(pattern, self._names[doc.doc_id]) is not None
 
     def containment(self, a: Document, b: Document) -> float:
         sa, sb = self._get(a), self._get(b)

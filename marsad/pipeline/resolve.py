@@ -584,18 +584,21 @@ def _dates(doc: Document, drafts: list[Draft]) -> None:
 def _topics(doc: Document, drafts: list[Draft]) -> None:
     """Topics from the sentences that state each event (the main one reads the whole report)."""
     topic_mentions = [m for m in doc.mentions if m.kind == "topic"]
-    # The main meeting speaks for the whole report; without a meeting, the first event does.
-    main = next(
-        (d for d in drafts if d.event.status == "occurred" and d.occasion is None and d.event.type == "CONSULT"), None
-    ) or _main(drafts)
+    # The report's main event (its first occurred one) speaks for the whole report, and so
+    # does its main meeting when an agreement was announced first.
+    main = _main(drafts)
+    meeting = next((d for d in drafts if d.event.status == "occurred" and d.occasion is None
+                    and d.event.type == "CONSULT"), None)
     # Sentences that state another occasion (a past meeting) keep their topics to themselves.
     elsewhere = {i for d in drafts if d.occasion is not None for i in d.topic_sentences}
     for d in drafts:
-        sentences = set(range(len(doc.sentences))) - elsewhere if d is main else d.topic_sentences
+        sentences = set(range(len(doc.sentences))) - elsewhere if d in (main, meeting) else d.topic_sentences
         d.event.topics = sorted({m.value for m in topic_mentions if m.sentence in sentences})
     for d in drafts:
         # The other guests of a multilateral meeting, or the other units of one exercise, share its subjects.
-        if main is not None and d is not main and d.frame.trigger is main.frame.trigger:
+        same_kind = main is not None and (d.event.type, d.event.mode, d.event.status) == (
+            main.event.type, main.event.mode, main.event.status)
+        if main is not None and d is not main and d.occasion is None and same_kind:
             d.event.topics = list(main.event.topics)
 
 
