@@ -298,7 +298,7 @@ def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
             yield client
         return
     # One thread per process: the pipeline is pure Python, threads would only share one GIL.
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                       silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
         yield client
 

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from marsad.lexicons.loader import load
-from marsad.pipeline.dates import find_dates
 from marsad.normalize import normalize_form
+from marsad.pipeline.dates import find_dates
 
 PUB = date(2025, 1, 20)  # a Monday
 

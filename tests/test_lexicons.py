@@ -37,7 +37,7 @@ def test_values_are_from_the_spec() -> None:
             assert r[1] in SECTORS
 
 
-def test_user_folder_adds_and_removes(tmp_path) -> None:  # noqa: ANN001
+def test_user_folder_adds_and_removes(tmp_path) -> None:
     (tmp_path / "triggers.tsv").write_text("# source: test\nاحتفي\tCONSULT\thost\thost\tverb\n-زار\t\t\t\t\n",
                                            encoding="utf-8")
     lex = load([tmp_path])

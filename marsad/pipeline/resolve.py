@@ -42,7 +42,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
     drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex, people)) is not None]
     merged = _drop_headlines(_merge(drafts))
     _principal_names(doc, merged)
-    _locations(doc, merged)
+    _locations(doc, merged, lex)
     _dates(doc, merged)
     _topics(doc, merged)
     _participants(doc, merged)
@@ -451,7 +451,8 @@ def _absorb(t: Draft, d: Draft) -> None:
             for attr in ("name", "title", "sector"):
                 if getattr(tp, attr) is None and getattr(dp, attr) is not None:
                     setattr(tp, attr, getattr(dp, attr))
-    if te.location is None or (te.location.name is None and de.location is not None):
+    # A handover's place is not the arrest's place reported beside it.
+    if te.type in {"CONSULT", "AGREE"} and (te.location is None or (te.location.name is None and de.location)):
         te.location = de.location
     if not te.date and de.date:
         te.date, t.own_date = de.date, d.own_date
@@ -461,7 +462,7 @@ def _absorb(t: Draft, d: Draft) -> None:
     t.absorbed.append(d.frame)
 
 
-def _locations(doc: Document, drafts: list[Draft]) -> None:
+def _locations(doc: Document, drafts: list[Draft], lex: Lexicon) -> None:
     """Where a sentence names no place: a meeting takes the place another of its sentences
     (or the report) gives on the parties' ground; an agreement takes its meeting's place; a
     visit goes to the capital it names; a host meets at home (its city named elsewhere in
@@ -485,7 +486,7 @@ def _locations(doc: Document, drafts: list[Draft]) -> None:
             ev.location = consult[_pair(ev)]
             ev.provenance["location"] = "the place of the meeting it belongs to"
         elif ev.type == "CONSULT" and ev.mode == "host" and ev.status == "occurred" and ev.actor.country:
-            home = _home_city(doc, ev.actor.country)
+            home = _home_city(doc, ev.actor.country, lex)
             if ev.location is not None and ev.location.name:
                 ev.location.country = ev.location.country or ev.actor.country
             elif home is not None:
@@ -552,13 +553,22 @@ def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
         ev.provenance["recipient.country"] = "the state where the attack took place"
 
 
-def _home_city(doc: Document, iso3: str) -> Location | None:
+def _home_city(doc: Document, iso3: str, lex: Lexicon) -> Location | None:
+    """The host's capital or a city of its named in the report; "دوله الكويت" names its capital too."""
     assert doc.norm is not None
+    capitals = [e.form for e in lex.by_kind.get("capital", []) if e.value == iso3]
     for m in doc.mentions:
         kinds = {m.kind} | {x.split(":")[0] for x in m.extra.get("also", "").split()}
         if m.value == iso3 and kinds & {"capital", "city"}:
             a, b = doc.norm.span(_core_start(m), m.end)
             return Location(doc.text[a:b], iso3)
+        if m.value == iso3 and m.kind == "country":
+            form = m.extra.get("form", "")
+            cap = next((c for c in capitals if form.endswith(" " + c) or form == c), None)
+            if cap is not None:
+                i = m.surface.rfind(cap)
+                a, b = doc.norm.span(m.start + i, m.start + i + len(cap))
+                return Location(doc.text[a:b], iso3)
     return None
 
 

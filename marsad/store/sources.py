@@ -215,8 +215,9 @@ def document_url_known(store: Store, url: str) -> str | None:
 
 def signatures(store: Store) -> Iterator[tuple[str, bytes]]:
     with store.engine.connect() as conn:
-        yield from conn.execute(select(document_signatures.c.doc_id, document_signatures.c.minhash)
-                                .order_by(document_signatures.c.doc_id)).tuples()
+        for doc_id, raw in conn.execute(select(document_signatures.c.doc_id, document_signatures.c.minhash)
+                                        .order_by(document_signatures.c.doc_id)):
+            yield doc_id, raw
 
 
 def unindexed_documents(store: Store) -> list[Document]:
