@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 DEFAULT_DB = "marsad.db"
 # 20 MB: a news article is a few KB; anything this large is a dump or a
@@ -19,12 +20,41 @@ def _env_int(name: str, default: int) -> int:
         return default
 
 
+def config_file() -> dict[str, Any]:
+    """Settings from `$MARSAD_CONFIG`, `./marsad.toml` or `~/.config/marsad/config.toml`
+    (first found); environment variables and command-line options override them.
+
+    Keys: `lexicons` (a folder or a list of folders) and `max_bytes`.
+    """
+    import tomllib
+
+    for cand in (os.environ.get("MARSAD_CONFIG"), "marsad.toml", "~/.config/marsad/config.toml"):
+        if not cand:
+            continue
+        path = Path(cand).expanduser()
+        if path.is_file():
+            try:
+                with path.open("rb") as fh:
+                    return tomllib.load(fh)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ValueError(f"{path}: not a valid marsad config file ({exc})") from exc
+    return {}
+
+
+def _config_lexicons() -> list[Path]:
+    value = config_file().get("lexicons", [])
+    return [Path(v).expanduser() for v in ([value] if isinstance(value, str) else value)]
+
+
 @dataclass(slots=True)
 class Settings:
     db: str = field(default_factory=lambda: os.environ.get("MARSAD_DB", DEFAULT_DB))
-    max_bytes: int = field(default_factory=lambda: _env_int("MARSAD_MAX_BYTES", DEFAULT_MAX_BYTES))
+    max_bytes: int = field(
+        default_factory=lambda: _env_int("MARSAD_MAX_BYTES", int(config_file().get("max_bytes", DEFAULT_MAX_BYTES)))
+    )
     lexicon_dirs: list[Path] = field(
         default_factory=lambda: [Path(p) for p in os.environ.get("MARSAD_LEXICONS", "").split(os.pathsep) if p]
+        or _config_lexicons()
     )
     # `marsad ingest --workers/--scheduler`: 0 workers and no scheduler = in-process, as before.
     workers: int = field(default_factory=lambda: _env_int("MARSAD_WORKERS", 0))

@@ -103,3 +103,16 @@ def test_reextract_keeps_documents_and_renews_events(runner, db: str) -> None:
 def test_bench_prints_figures(runner) -> None:
     res = runner.invoke(app, ["bench", "--docs", "40"])
     assert res.exit_code == 0 and "docs/s" in res.stdout and "ratio" in res.stdout
+
+
+def test_config_file_names_the_lexicon_folder(runner, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    lex = tmp_path / "lex"
+    lex.mkdir()
+    (lex / "triggers.tsv").write_text("# source: test\nاحتفى\tCONSULT\thost\thost\tverb\n", encoding="utf-8")
+    art = tmp_path / "a.txt"
+    art.write_text("احتفى وزير الداخلية القطري بنظيره التونسي في الدوحة اليوم.", encoding="utf-8")
+    (tmp_path / "marsad.toml").write_text(f'lexicons = ["{lex}"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("MARSAD_LEXICONS", raising=False)
+    res = runner.invoke(app, ["extract", str(art), "-f", "json"])
+    assert [r["type"] for r in json.loads(res.stdout)] == ["CONSULT"]
