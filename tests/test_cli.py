@@ -105,7 +105,7 @@ def test_bench_prints_figures(runner) -> None:
     assert res.exit_code == 0 and "docs/s" in res.stdout and "ratio" in res.stdout
 
 
-def test_config_file_names_the_lexicon_folder(runner, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_config_file_names_the_lexicon_folder(runner, tmp_path: Path, monkeypatch) -> None:
     lex = tmp_path / "lex"
     lex.mkdir()
     (lex / "triggers.tsv").write_text("# source: test\nاحتفى\tCONSULT\thost\thost\tverb\n", encoding="utf-8")
