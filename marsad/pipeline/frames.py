@@ -213,6 +213,9 @@ def _host_noun(
     tail = doc.norm.text[after[0].end : after[0].end + 6] if after else ""
     if after and before and tail.strip().startswith(("له", "لها", "لهم")):
         return after[0], before[-1], "host noun: X receives the one named before (له)"
+    if after and before:
+        # "استهل المدير ... لقاءاته باستقبال سفير X": the subject of the sentence receives.
+        return before[-1], after[0], "host noun: the sentence's subject receives the one named after"
     return actor, recipient, how
 
 

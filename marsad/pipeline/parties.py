@@ -165,6 +165,8 @@ class SentenceChunker:
         geo = self.mention(k, GEO_KINDS)
         if geo and geo.kind == "igo":
             return self.igo_chunk(k, geo)
+        if geo and geo.kind == "country" and self.capital_reading(k, geo):
+            return None, self.after(geo)  # "العاصمه الاردنيه عمان" is Amman, a place
         if geo and geo.kind == "country":
             return self.state_chunk(k, geo), self.after(geo)
         if geo and geo.kind == "capital" and self.marker(k) in {"", "و", "بين"} and not self.prep_before(k):
@@ -203,6 +205,12 @@ class SentenceChunker:
             chunk.rules["country"] = f"national bureau: {nat.rule}"
             return chunk, end
         return chunk, nxt
+
+    def capital_reading(self, k: int, geo: Mention) -> bool:
+        """A state's name that is also a capital ("عمان") reads as the city after "العاصمه"."""
+        alts = [x for x in geo.extra.get("also", "").split() if x.startswith(("capital:", "city:"))]
+        window = " ".join(t.text for t in self.toks[max(0, k - 3) : k])
+        return bool(alts) and "العاصمه" in window
 
     def prep_before(self, k: int) -> bool:
         return k > 0 and self.toks[k - 1].text in {"في", "الي", "من", "الى"}

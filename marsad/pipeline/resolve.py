@@ -168,6 +168,16 @@ def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], p
         return
     if f.type not in TWO_PARTY:
         return  # arrests and attacks take their states from the place (see _coerce_countries)
+    igo = next((p for p in (actor, recipient) if p.country and p.country.startswith("IGO:")), None)
+    other = recipient if igo is actor else actor
+    other_chunk = f.recipient if igo is actor else f.actor
+    if igo is not None and other.country is None and other_chunk is not None and other_chunk.kind in {"person", "body"}:
+        # "عقد وزراء الداخليه العرب اجتماعات مجلس وزراء الداخليه العرب": a session of the body itself.
+        if igo is recipient:
+            actor.country, actor.sector, actor.title = igo.country, igo.sector, igo.title
+            recipient.country = recipient.sector = recipient.title = recipient.name = None
+        prov["actor.country"] = "a session of the international body"
+        return
     for chunk, party, other in ((f.actor, recipient, f.recipient), (f.recipient, actor, f.actor)):
         posting = chunk.rules.get("posting") if chunk is not None else None
         if posting and party.country is None and other is not None:
@@ -323,6 +333,14 @@ def _date_refs(doc: Document, f: Frame, lex: Lexicon) -> list[DateRef]:
             _DATE_RANK.get(r.rule, 5),
         )
     )
+    if refs:
+        # "اليوم الاربعاء 21 يناير": one expression; its most explicit part dates the event.
+        top = refs[0]
+        near = [top] + [r for r in refs[1:] if min(abs(r.start - top.end), abs(top.start - r.end)) <= SAME_EXPRESSION]
+        best = min(near, key=lambda r: _DATE_RANK.get(r.rule, 5))
+        if best is not top and best.value and not dateline(best):
+            refs.remove(best)
+            refs.insert(0, best)
     return refs
 
 
@@ -340,6 +358,7 @@ def _occasion(doc: Document, ref: DateRef) -> str | None:
     return ref.value or (doc.norm.text[ref.start : ref.end] if doc.norm else "past")
 
 
+SAME_EXPRESSION = 12  # characters between parts of one date expression ("اليوم الاربعاء 21 يناير")
 # Characters a time expression before the trigger counts as farther than one after it.
 BEFORE_PENALTY = 15
 # How far after "منذ" a date still belongs to the background event it names.
