@@ -46,6 +46,7 @@ FILES: tuple[tuple[str, str], ...] = (
     ("months.tsv", "month"),
     ("name_stops.tsv", "stop"),
     ("title_words.tsv", "title_word"),
+    ("agencies.tsv", "agency"),
 )
 
 

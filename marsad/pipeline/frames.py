@@ -340,9 +340,11 @@ def _arguments(
         if subj is not None and obj is None and before and before[-1] is not subj:
             obj = before[-1]
         return subj, obj, how + ("; object after a preposition" if obj is not None else "")
-    # Nominal trigger: first free party of the clause, then the governed one.
+    # Nominal trigger: first free party of the clause, then the one "مع" governs ("عقد X مع Y
+    # جلسه مباحثات"), else the next one after it.
     first = next((c for c in parties if c.marker not in OBJECT_MARKERS), None)
-    obj = _object(after, first, trig.end) or next((c for c in parties if c is not first), None)
+    with_ = next((c for c in parties if c.marker == "مع" and c is not first), None)
+    obj = with_ or _object(after, first, trig.end) or next((c for c in parties if c is not first), None)
     return first, obj, "nominal trigger: first party of the clause and its partner"
 
 

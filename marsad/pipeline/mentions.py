@@ -26,7 +26,7 @@ _LAM = {"ل", "ول", "فل"}  # before a form whose article lost its alef: ل+�
 # No ف: "فيصل" is a name, not ف+يصل; and ل+masdar (لبحث) is purpose, not a verb.
 _VERB_PRE = {"", "و", "س", "وس"}
 _CUE_PRE = {"", "و", "ف"}
-_NISBA_SUF = {"", "ه", "ين", "ون", "ان", "ات", "تان", "تين", "يين", "يون"}
+_NISBA_SUF = {"", "ه", "ا", "ين", "ون", "ان", "ات", "تان", "تين", "يين", "يون"}  # ا: "مواطنا فرنسيا"
 _PRON = {"ه", "ها", "هم", "هما", "هن", "ي", "نا", "كم"}
 _VERB_SUF = {"", "ا", "وا", "ن", "نا", "ت", "تا"} | _PRON
 # No ي: "الاجتماعي" (social) is an adjective, not "my meeting".
@@ -45,6 +45,7 @@ RULES: dict[str, tuple[set[str], set[str]]] = {
     "cue": (_CUE_PRE, {""}),
     "month": (_BASE | {"في"}, {""}),
     "trigger": (_VERB_PRE | _DEF, _VERB_SUF | _NOUN_SUF),
+    "agency": (_BASE, {""}),
 }
 # Which kinds compete for the same characters (longest match wins in a layer).
 LAYERS = {
@@ -59,6 +60,7 @@ LAYERS = {
     "topic": "topic",
     "cue": "cue",
     "month": "month",
+    "agency": "agency",
 }
 # When one form has several geo readings, prefer the state, then the body, then the city.
 GEO_ORDER = {"country": 0, "igo": 1, "capital": 2, "city": 3, "nisba": 4}

@@ -145,6 +145,8 @@ class SentenceChunker:
     def marker(self, k: int) -> str:
         """The preposition governing the party at token k (a word or a clitic)."""
         prev = self.toks[k - 1].text if k > 0 else ""
+        if prev == "من" and k > 1 and self.toks[k - 2].text == "كل":
+            return ""  # "وقع كل من X و Y": both are subjects
         if prev in MARKERS:
             return prev
         pre = self.toks[k].text[: self.clitic_len(k)].removeprefix("و").removeprefix("ف")
@@ -169,7 +171,9 @@ class SentenceChunker:
             return None, self.after(geo)  # "العاصمه الاردنيه عمان" is Amman, a place
         if geo and geo.kind == "country":
             return self.state_chunk(k, geo), self.after(geo)
-        if geo and geo.kind == "capital" and self.marker(k) in {"", "و", "بين"} and not self.prep_before(k):
+        after_capital_word = "العاصمه" in " ".join(t.text for t in self.toks[max(0, k - 3) : k])
+        if geo and geo.kind == "capital" and self.marker(k) in {"", "و", "بين"} and not self.prep_before(k) \
+                and not after_capital_word:
             chunk = self.state_chunk(k, geo)
             chunk.rules["country"] = f"capital as metonym: {geo.rule}"
             return chunk, self.after(geo)
@@ -249,8 +253,10 @@ class SentenceChunker:
             title_span = self.read_title(k)
             k = title_span.end
             j = k + 1 if self.is_comma(k) else k
-            j = self.skip_honorifics(j)
-            name_span = self.read_name(j)
+            h = self.skip_honorifics(j)
+            # "رحب وزير الداخليه القطري بسمو الامير X": a governed honorific starts the next party.
+            governed = h > j and self.marker(j) in {"ب", "ل"}
+            name_span = None if governed else self.read_name(h, titled=h > j)
             if name_span:
                 k = name_span.end
                 # "الرئيس عبد الفتاح السيسي رئيس جمهوريه مصر العربيه": a fuller office in apposition,
@@ -280,9 +286,9 @@ class SentenceChunker:
         cand = self.read_title(j)
         nxt = self.skip_honorifics(cand.end)
         after_comma = self.skip_honorifics(cand.end + 1) if self.is_comma(cand.end) else None
-        if self.read_name(nxt) and not self.is_comma(cand.end):
+        if self.read_name(nxt, titled=nxt > cand.end) and not self.is_comma(cand.end):
             return None
-        if strict and after_comma is not None and self.read_name(after_comma):
+        if strict and after_comma is not None and self.read_name(after_comma, titled=after_comma > cand.end + 1):
             return None
         return cand
 
@@ -395,7 +401,8 @@ class SentenceChunker:
                 return geo.value != country
         return False
 
-    def read_name(self, k: int) -> Span | None:
+    def read_name(self, k: int, titled: bool = False) -> Span | None:
+        """The name from token k; after an honorific it may start with ال ("الفريق السعيد ...")."""
         j = k
         while j < len(self.toks) and j - k < MAX_NAME_TOKENS:
             tok = self.toks[j]
@@ -406,7 +413,8 @@ class SentenceChunker:
             if self.mention(j, NAME_BREAKERS) and not after_link:
                 # "عبد الامير" is a name even though "الامير" is also an honorific.
                 break
-            if j == k and (w.startswith(("ال", "لل", "وال", "بال", "فال")) or w in NAME_LINKS - {"عبد", "ابو"}):
+            article = w.startswith(("لل", "وال", "بال", "فال")) or (w.startswith("ال") and not titled)
+            if j == k and (article or w in NAME_LINKS - {"عبد", "ابو"}):
                 break
             if j > k and len(w) > 3 and w.startswith("و") and w[1:].startswith("ال"):
                 break

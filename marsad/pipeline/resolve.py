@@ -39,6 +39,9 @@ class Draft:
 def run(doc: Document, lex: Lexicon) -> Document:
     dyad = _lead_order(doc.frames, document_dyad(doc.chunks))
     people: dict[str, str] = {}  # person -> state, learnt from the events read so far
+    home = next((m for m in doc.mentions if m.kind == "agency"), None)
+    if home is not None:  # the reporting agency's state speaks of its own officials without naming it
+        people["@home"] = home.value
     drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex, people)) is not None]
     merged = _drop_headlines(_merge(drafts))
     _principal_names(doc, merged)
@@ -109,6 +112,14 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon, people: dict[
         if p.country is None and people.get(_key(p.name)):
             p.country = people[_key(p.name)]
             ev.provenance[f"{role}.country"] = "the same official in an earlier event of the report"
+    home = people.get("@home")
+    for role, p, other in (("actor", actor, recipient), ("recipient", recipient, actor)):
+        chunk = f.actor if role == "actor" else f.recipient
+        foreign = other.country != home and not (other.country or "").startswith("IGO:")
+        if p.country is None and home and chunk is not None and chunk.kind in {"person", "body"} and p.title \
+                and foreign:
+            p.country = home
+            ev.provenance[f"{role}.country"] = "an office named without a state is the reporting agency's own"
     ev.location = _location(doc, f, lex)
     here = ev.location.country if ev.location else None
     if (
