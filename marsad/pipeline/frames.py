@@ -36,7 +36,8 @@ HEADLINE_WORDS = 20
 # How far (characters) after a trigger "بين X و Y" still names its parties.
 BETWEEN_REACH = 45
 # How far (characters) after a handover verb its object (equipment or a person) is named.
-EQUIPMENT_REACH = 60
+EQUIPMENT_REACH = 150
+RECEIVE_REACH = 80  # how far before a call "تلقي" (received) still governs it
 # How far (characters) from a signing verb the agreement text may stand ("وقع ... اتفاقيه").
 DOCUMENT_REACH = 70
 
@@ -136,8 +137,11 @@ def _same_parties(a: Frame, b: Frame) -> bool:
 def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> Frame | None:
     assert doc.norm is not None
     mode, role, pos = trig.extra.get("x0"), trig.extra.get("x1", "none"), trig.extra.get("x2", "noun")
-    if role == "reverse" and pos == "verb" and _prefix(trig).endswith("س"):
-        role = "agent"  # "ستسلم" is the future of سلم (hand over), not of تسلم (take delivery)
+    before = doc.norm.text[max(doc.sentences[trig.sentence].start, trig.start - RECEIVE_REACH) : trig.start]
+    if role == "reverse" and pos == "verb" and (_prefix(trig).endswith("س") or before.endswith("ان ")):
+        role = "agent"  # "ستسلم", "ان تسلم": the present of سلم (hand over), not تسلم (take delivery)
+    if mode == "phone" and any(w in before.split() for w in ("تلقي", "تلقت", "وتلقي", "وتلقت")):
+        role = "reverse"  # "تلقي ... اتصالا هاتفيا امس من X": X called
     sent = doc.sentences[trig.sentence]
     text = doc.norm.text
     prefix = _prefix(trig)
@@ -151,9 +155,10 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
         return None  # "صدر امر بالقبض عليه" is a warrant, not an arrest
     frame_type = trig.value
     if trig.value == "COOPERATE" and mode == "handover":
-        if _cue_near(doc, trig, "equipment", 0, EQUIPMENT_REACH):
+        handed = _first_cue(doc, trig, ("equipment", "wanted"), EQUIPMENT_REACH)
+        if handed == "equipment":
             frame_type, mode = "AID", None  # handing over boats or vehicles is assistance
-        elif pos == "noun" and not _cue_near(doc, trig, "wanted", 0, EQUIPMENT_REACH):
+        elif pos == "noun" and handed is None:
             return None  # "تسليم الرساله": a letter, not a person
     frame = Frame(type=frame_type, mode=mode, status="occurred", trigger=trig, sentence=trig.sentence)
     frame.rules["type"] = trig.rule
@@ -247,6 +252,13 @@ def _passive_agent(text: str, trig: Mention, parties: list[Chunk]) -> Chunk | No
             at = trig.end + i + len(marker)
             return next((c for c in parties if at <= c.start <= at + 2), None)
     return None
+
+
+def _first_cue(doc: Document, trig: Mention, cues: tuple[str, ...], reach: int) -> str | None:
+    """Which of these cues comes first after the trigger (what was handed over)."""
+    end = doc.sentences[trig.sentence].end
+    hits = [m for m in _near(doc, trig.end, min(end, trig.end + reach)) if m.kind == "cue" and m.value in cues]
+    return min(hits, key=lambda m: m.start).value if hits else None
 
 
 def _cue_near(doc: Document, trig: Mention, cue: str, before: int, after: int) -> bool:

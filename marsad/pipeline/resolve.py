@@ -277,8 +277,8 @@ def _venue(doc: Document, f: Frame) -> Location | None:
     s = doc.sentences[f.sentence]
     text = doc.norm.text
     for word in VENUE_WORDS:
-        i = text.find(word, s.start, s.end)
-        if i < 0:
+        i = text.find(word + " ", s.start, s.end)  # "مقر" the word, not "المقرر" (scheduled)
+        if i < 0 or (i > s.start and text[i - 1].isalpha() and text[i - 1] not in "بو"):
             continue
         end = i + len(word)
         body = next((c for c in doc.chunks if c.kind == "body" and 0 < c.start - end <= 2), None)
@@ -578,6 +578,13 @@ def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
         elif ev.recipient.country:
             ev.actor.country = _other(document_dyad(doc.chunks), ev.recipient.country)
             ev.provenance["actor.country"] = "the report's other state (the nationality's host)"
+    if ev.type == "COERCE" and ev.recipient.country is None and doc.norm is not None:
+        # "يحمل الجنسيه الايطاليه" names the arrested person's state anywhere in the report.
+        nat = next((m for m in doc.mentions if m.kind == "nisba"
+                    and doc.norm.text[max(0, m.start - 8) : m.start].endswith(("الجنسيه ", "جنسيه "))), None)
+        if nat is not None and nat.value != ev.actor.country:
+            ev.recipient.country = nat.value
+            ev.provenance["recipient.country"] = f"the nationality the report gives: {nat.rule}"
     if ev.type == "ASSAULT" and ev.recipient.country is None and here:
         ev.recipient.country = here
         ev.provenance["recipient.country"] = "the state where the attack took place"
