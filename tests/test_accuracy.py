@@ -15,11 +15,11 @@ import pytest
 
 from marsad.evaluate import Scores, evaluate, read_gold
 from marsad.pipeline import extract_events
-from tests.conftest import shared_file
+from tests.conftest import EXAMPLES, shared_file
 
 BASELINE = Path(__file__).with_name("accuracy_baseline.json")
 TOLERANCE = 0.02  # the rule: a drop of more than this fails
-FILES = ["corpus/seeds.jsonl", "corpus/dev.jsonl", "corpus/dev-b.jsonl"]
+FILES = ["corpus/seeds.jsonl", "corpus/dev.jsonl", "corpus/dev-b.jsonl", "examples/demo.jsonl"]
 
 
 def measures(s: Scores) -> dict[str, float]:
@@ -37,7 +37,7 @@ def measures(s: Scores) -> dict[str, float]:
 
 @pytest.mark.parametrize("rel", FILES)
 def test_no_regression(rel: str) -> None:
-    path = shared_file(rel)
+    path = EXAMPLES.parent / rel if rel.startswith("examples/") else shared_file(rel)
     got = measures(evaluate(read_gold(path), extract_events))
     print(f"\n{rel}: " + "  ".join(f"{k} {v:.3f}" for k, v in got.items()))
     base = json.loads(BASELINE.read_text()) if BASELINE.exists() else {}
