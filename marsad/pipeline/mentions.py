@@ -34,10 +34,11 @@ _NOUN_SUF = {"", "ات", "ا", "اته", "اتها", "اتهم", "ه", "ها", "
 
 # kind -> (allowed prefixes, allowed suffixes)
 RULES: dict[str, tuple[set[str], set[str]]] = {
-    "country": (_DEF, {""}),
-    "capital": (_DEF, {""}),
-    "city": (_DEF, {""}),
-    "igo": (_DEF, {""}),
+    # Names take no article of their own: "التركيه" is the nisba, not ال+"تركيه" (Turkey).
+    "country": (_BASE, {""}),
+    "capital": (_BASE, {""}),
+    "city": (_BASE, {""}),
+    "igo": (_BASE, {""}),
     "nisba": (_DEF, _NISBA_SUF),
     "title": (_DEF, {""}),
     "honorific": (_BASE, {""}),

@@ -19,6 +19,8 @@ from marsad.pipeline.dates import DateRef, find_dates
 
 EXTRACTOR_VERSION = f"marsad-{__version__}"
 # How much each kind of mention counts towards a state being one of the document's two parties.
+# Offices held by many at once: "وزراء الداخليه العرب" meeting is a session of their council.
+COLLECTIVE_TITLES = {"وزراء", "رؤساء", "قادة", "ممثلو", "ممثلي", "وكلاء", "أصحاب", "اصحاب", "مسؤولو", "مسؤولي"}
 DYAD_WEIGHT = {"person": 3, "body": 3, "state": 2, "counterpart": 2, "igo": 1, "nationality": 1}
 VENUE_WORDS = ("مقر", "ديوان", "قصر")  # "في مكتبه" is too vague to be a place
 TWO_PARTY = {"CONSULT", "AGREE", "COOPERATE", "AID", "REQUEST"}
@@ -182,7 +184,8 @@ def _fill_countries(f: Frame, actor: Party, recipient: Party, dyad: list[str], p
     igo = next((p for p in (actor, recipient) if p.country and p.country.startswith("IGO:")), None)
     other = recipient if igo is actor else actor
     other_chunk = f.recipient if igo is actor else f.actor
-    if igo is not None and other.country is None and other_chunk is not None and other_chunk.kind in {"person", "body"}:
+    collective = other_chunk is not None and (other_chunk.title or "").split(" ")[0] in COLLECTIVE_TITLES
+    if igo is not None and other.country is None and collective:
         # "عقد وزراء الداخليه العرب اجتماعات مجلس وزراء الداخليه العرب": a session of the body itself.
         if igo is recipient:
             actor.country, actor.sector, actor.title = igo.country, igo.sector, igo.title
