@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
 
-from marsad.normalize import Normalized, normalize
+from marsad.normalize import Normalized, fold
 
 EVENT_TYPES = (
     "CONSULT",
@@ -59,7 +59,7 @@ TOPICS = (
 
 def doc_id_for(text: str) -> str:
     """Stable id: the same article, whatever its diacritics or spacing, gets one id."""
-    canon = " ".join(normalize(text).text.split())
+    canon = " ".join(fold(text).split())
     return hashlib.sha256(canon.encode("utf-8")).hexdigest()[:16]
 
 

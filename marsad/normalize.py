@@ -95,41 +95,52 @@ class Normalized:
         return o_start, o_end
 
 
-def _fold_char(ch: str) -> str:
-    if ch in _DROP:
-        return ""
-    folded = _FOLD.get(ch)
-    if folded is not None:
-        return folded
-    return ch.lower() if ch.isascii() else ch
+# One translation table for every folding: deletions map to None, and ASCII letters lower.
+_TABLE: dict[int, str | None] = {ord(c): None for c in _DROP}
+_TABLE.update({ord(k): (v or None) for k, v in _FOLD.items()})
+_TABLE.update({c: chr(c + 32) for c in range(ord("A"), ord("Z") + 1)})
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """The folded text without offsets (markup blanked, whitespace left as it is)."""
+    return _TAG.sub(lambda m: " " * len(m.group(0)), text).translate(_TABLE)
 
 
 def normalize(text: str) -> Normalized:
     """Fold `text` for matching, keeping a map to the original offsets.
 
     Stray markup (tags) is blanked to spaces so offsets stay valid; runs of
-    whitespace other than newlines collapse to one space.
+    whitespace other than newlines collapse to one space. The folding is one
+    `str.translate`; only whitespace runs are walked character by character.
     """
     blanked = _TAG.sub(lambda m: " " * len(m.group(0)), text)
-    out: list[str] = []
+    folded = blanked.translate(_TABLE)
+    kept = [i for i, ch in enumerate(blanked) if _TABLE.get(ord(ch), 0) is not None]
+    pieces: list[str] = []
     offs: list[int] = []
-    prev_space = False
-    for i, ch in enumerate(blanked):
-        f = _fold_char(ch)
-        if not f:
-            continue
-        if f == " " or (f.isspace() and f != "\n"):
-            if prev_space:
-                continue
-            f = " "
-            prev_space = True
-        else:
-            prev_space = f == "\n"
-        out.append(f)
-        offs.append(i)
-    return Normalized("".join(out), tuple(offs))
+    last = 0
+    for run in _SPACE_RUN.finditer(folded):
+        a, b = run.span()
+        pieces.append(folded[last:a])
+        offs.extend(kept[last:a])
+        prev_space = False
+        for j in range(a, b):
+            ch = folded[j]
+            if ch == "\n":
+                pieces.append("\n")
+                offs.append(kept[j])
+                prev_space = True
+            elif not prev_space:
+                pieces.append(" ")
+                offs.append(kept[j])
+                prev_space = True
+        last = b
+    pieces.append(folded[last:])
+    offs.extend(kept[last:])
+    return Normalized("".join(pieces), tuple(offs))
 
 
 def normalize_form(form: str) -> str:
     """Normalise a lexicon entry or a query string (no offsets needed)."""
-    return " ".join(normalize(html.unescape(form)).text.split())
+    return " ".join(fold(html.unescape(form)).split())

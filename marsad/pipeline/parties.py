@@ -11,6 +11,7 @@ A name is the run of words that are in no lexicon and are no stop word.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -70,6 +71,7 @@ class SentenceChunker:
         self.doc, self.lex, self.toks, self.at, self.sent = doc, lex, toks, at, sent
         self.stops, self.title_words, self.sector_cues = _sets(lex)
         self.named_dyad_until = -1  # tokens before this are the nisbas naming a dyad
+        self.title_tokens = [i for i, t in enumerate(toks) if any(m.kind == "title" for m in at.get(t.start, ()))]
 
     # -- token helpers -----------------------------------------------------
     def mention(self, k: int, kinds: set[str]) -> Mention | None:
@@ -187,6 +189,9 @@ class SentenceChunker:
 
     def read_named_person(self, k: int) -> tuple[Chunk | None, int]:
         """A bare name is a party only when its office follows: "احمد الكروي, القائم بالاعمال"."""
+        i = bisect.bisect_left(self.title_tokens, k + 1)
+        if i == len(self.title_tokens) or self.title_tokens[i] > k + MAX_NAME_TOKENS + 1:
+            return None, k + 1  # no office close enough to follow a name from here
         name = self.read_name(k)
         if name is None or name.end - name.start < 2:
             return None, k + 1
