@@ -54,7 +54,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
             continue
         frame = _frame(doc, m, by_sentence.get(m.sentence, []), lex)
         if frame is not None:
-            if m.sentence == headline:
+            if m.sentence in headline:
                 frame.rules["headline"] = "yes"
             _elided_subject(frame, frames)
             frames.append(frame)
@@ -77,14 +77,17 @@ def _elided_subject(frame: Frame, previous: list[Frame]) -> None:
         frame.rules["arguments"] = "subject carried over from the previous verb of the sentence"
 
 
-def _headline(doc: Document) -> int:
-    """Index of a headline sentence (a short first line with no final stop), else -1."""
+def _headline(doc: Document) -> set[int]:
+    """Sentences of a headline: a short first line with no final stop ("شاهدوا.. تفاصيل ...")."""
     assert doc.norm is not None
-    if not doc.sentences:
-        return -1
-    first = doc.sentences[0]
-    ends_line = doc.norm.text[first.end : first.end + 1] == "\n"
-    return 0 if ends_line and len(first.text.split()) <= HEADLINE_WORDS and first.text[-1:] not in ".!?" else -1
+    text = doc.norm.text
+    line_end = text.find("\n")
+    if line_end < 0:
+        return set()
+    line = text[:line_end].strip()
+    if not line or len(line.split()) > HEADLINE_WORDS or line[-1] in ".!?":
+        return set()
+    return {s.index for s in doc.sentences if s.end <= line_end + 1}
 
 
 def _more_guests(f: Frame, chunks: list[Chunk]) -> list[Frame]:

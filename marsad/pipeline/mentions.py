@@ -111,8 +111,11 @@ def _accept(entry: Entry, key: Key, prefix: str, suffix: str) -> bool:
         return prefix in pres and suffix in _PRON
     if entry.form.startswith("ال") and prefix.endswith("ال"):
         return False  # no double article
-    if entry.kind == "trigger" and entry.extra[2:3] == ("verb",) and prefix not in _VERB_PRE:
-        return False
+    if entry.kind == "trigger":
+        verb = entry.extra[2:3] == ("verb",)
+        if verb and prefix not in _VERB_PRE:
+            return False
+        return prefix in pres and suffix in (_VERB_SUF if verb else _NOUN_SUF)
     return prefix in pres and suffix in sufs
 
 
