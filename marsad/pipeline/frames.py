@@ -180,6 +180,9 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     actor, recipient, how = _arguments(trig, role, pos, parties, text)
     if role == "host" and pos == "noun":
         actor, recipient, how = _host_noun(doc, trig, parties, actor, recipient, how)
+    explicit = any(c is not None and c.kind not in {"dyad"} for c in (actor, recipient))
+    if pos == "noun" and _anaphoric(doc, trig) and not explicit and _cue_near(doc, trig, "continue", 20, 0):
+        frame.rules["continuation"] = "the reported event goes on (ستستمر ...)"
     if pos == "noun" and _anaphoric(doc, trig) and not how.startswith("بين"):  # "المشاورات بين X و Y" names its own
         frame.rules["anaphoric"] = "a definite event noun points back to a reported event"
     if frame.type in {"COERCE", "ASSAULT"}:

@@ -404,7 +404,9 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
         if d.frame.rules.get("anaphoric"):
             # "اللقاء", "هذا الاستقبال": the event already reported,
             # whatever pair this sentence suggests; with none reported yet it is only talk.
-            prior = next((o for o in out if o.event.type == d.event.type and o.event.status == d.event.status), None)
+            any_status = bool(d.frame.rules.get("continuation"))
+            prior = next((o for o in out if o.event.type == d.event.type
+                          and (any_status or o.event.status == d.event.status)), None)
             if prior is not None:
                 prior.topic_sentences |= d.topic_sentences
                 prior.frame.others.extend(d.frame.others)
