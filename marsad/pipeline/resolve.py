@@ -342,6 +342,7 @@ def _date_refs(doc: Document, f: Frame, lex: Lexicon) -> list[DateRef]:
 
     refs.sort(
         key=lambda r: (
+            f.status == "expected" and r.tense != "future",  # a plan is dated by its future time
             dateline(r),
             r.start - t1 if r.start >= t1 else (t0 - r.end) + BEFORE_PENALTY,
             _DATE_RANK.get(r.rule, 5),
@@ -583,7 +584,7 @@ def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
         elif ev.recipient.country:
             ev.actor.country = _other(document_dyad(doc.chunks), ev.recipient.country)
             ev.provenance["actor.country"] = "the report's other state (the nationality's host)"
-    if ev.type == "COERCE" and ev.recipient.country is None and doc.norm is not None:
+    if ev.type == "COERCE" and ev.mode == "arrest" and ev.recipient.country is None and doc.norm is not None:
         # "يحمل الجنسيه الايطاليه" names the arrested person's state anywhere in the report.
         nat = next((m for m in doc.mentions if m.kind == "nisba"
                     and doc.norm.text[max(0, m.start - 8) : m.start].endswith(("الجنسيه ", "جنسيه "))), None)
