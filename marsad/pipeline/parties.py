@@ -412,10 +412,12 @@ class SentenceChunker:
         while j < len(self.toks) and j - k < MAX_NAME_TOKENS:
             tok = self.toks[j]
             w = tok.text
-            if tok.punct or w.isdigit() or w in self.stops or (w[:1] in "بلو" and w[1:] in self.stops):
+            # After "بن"/"ابو" a word is a name even when it is also a particle ("بن علي").
+            after_link = j > k and self.toks[j - 1].text in NAME_LINKS
+            stop = w in self.stops or (w[:1] in "بلو" and w[1:] in self.stops)
+            if tok.punct or w.isdigit() or (stop and not after_link):
                 break
-            after_link = j > k and self.toks[j - 1].text in {"عبد", "ابو"}
-            if self.mention(j, NAME_BREAKERS) and not after_link:
+            if self.mention(j, NAME_BREAKERS) and not (j > k and self.toks[j - 1].text in {"عبد", "ابو"}):
                 # "عبد الامير" is a name even though "الامير" is also an honorific.
                 break
             article = w.startswith(("لل", "وال", "بال", "فال")) or (w.startswith("ال") and not titled)

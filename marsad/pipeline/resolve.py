@@ -306,6 +306,12 @@ def _host_rule(f: Frame, ev: Event) -> None:
         return
     if loc_c and loc_c == ev.recipient.country and ev.mode in {"meet", None}:
         ev.actor, ev.recipient = ev.recipient, ev.actor
+        for field_ in ("country", "name"):  # the provenance follows the parties
+            a, r = ev.provenance.pop(f"actor.{field_}", None), ev.provenance.pop(f"recipient.{field_}", None)
+            if a is not None:
+                ev.provenance[f"recipient.{field_}"] = a
+            if r is not None:
+                ev.provenance[f"actor.{field_}"] = r
         ev.mode = "host"
         ev.provenance["mode"] = "host rule: the meeting is on the recipient's ground"
     elif loc_c and loc_c == ev.actor.country and ev.mode == "meet":
@@ -481,9 +487,10 @@ def _absorb(t: Draft, d: Draft) -> None:
         te.mode, te.actor, te.recipient = de.mode, de.actor, de.recipient
         te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end
     for tp in (te.actor, te.recipient):
-        # The same state's party in the other frame, whichever role the sentence gave it.
+        # The same state's party in the other frame, whichever role the sentence gave it,
+        # if it is the same official (or this frame names none).
         dp = next((p for p in (de.actor, de.recipient) if p.country == tp.country), None)
-        if dp is not None:
+        if dp is not None and (tp.name is None or _key(tp.name) == _key(dp.name)):
             for attr in ("name", "title", "sector"):
                 if getattr(tp, attr) is None and getattr(dp, attr) is not None:
                     setattr(tp, attr, getattr(dp, attr))
