@@ -16,7 +16,7 @@ from marsad import __version__
 from marsad import errors as E
 from marsad.errors import Failure
 from marsad.model import Document, Event
-from marsad.serve.app import Problem, store_of
+from marsad.serve.app import FastJSON, Problem, store_of
 from marsad.serve.labels import country_names
 from marsad.serve.params import DEFAULT_PAGE, MAX_PAGE, Filters, country_code, filters
 from marsad.store import queries
@@ -47,15 +47,20 @@ def page_json(page: queries.EventPage, f: Filters, limit: int) -> dict[str, Any]
 
 
 def events_page(request: Request, f: Filters, limit: int, cursor: str | None, sort: str) -> queries.EventPage:
-    store, eq = store_of(request), f.to_query()
+    store, eq, cache = store_of(request), f.to_query(), request.app.state.cache
+    # The total is an aggregate like the network: cached, since a count over a large
+    # store costs more than the page itself. Counted first, it also tells the page
+    # query which plan is cheaper.
+    total = cache.get(("count", tuple(sorted(f.as_params().items()))), lambda: queries.count_events(store, eq))
+    population = cache.get(("count", ()), lambda: queries.count_events(store, Filters().to_query()))
     try:
-        page = queries.events_page(store, eq, limit=limit, cursor=cursor, sort=sort, with_total=False)
+        page = queries.events_page(
+            store, eq, limit=limit, cursor=cursor, sort=sort, with_total=False,
+            in_order=queries.reads_in_order(total, population, limit),
+        )
     except queries.BadCursor as exc:
         raise Problem(422, "Invalid request", f"cursor: {exc}") from exc
-    # The total is an aggregate like the network: cached, since a count over a
-    # large store costs more than the page itself.
-    key = ("count", tuple(sorted(f.as_params().items())))
-    page.total = request.app.state.cache.get(key, lambda: queries.count_events(store, eq))
+    page.total = total
     return page
 
 
@@ -104,7 +109,7 @@ def api_events(
         if page.next_cursor:
             headers["x-next-cursor"] = page.next_cursor
         return Response(events_csv(page.events), media_type="text/csv; charset=utf-8", headers=headers)
-    return JSONResponse(page_json(page, f, limit))
+    return FastJSON(page_json(page, f, limit))
 
 
 @router.get("/events/{event_id}", summary="One event with its evidence offsets and provenance")
@@ -206,7 +211,7 @@ def api_network(
     net, data = network_data(request, f, min_weight)
     if format == "graphml":
         return Response(graphml(net), media_type="application/graphml+xml; charset=utf-8")
-    return JSONResponse(data)
+    return FastJSON(data)
 
 
 def stats_data(request: Request) -> queries.Stats:

@@ -22,15 +22,22 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from marsad import __version__
+from marsad.store import queries
 from marsad.store.db import Store
+
+try:  # serialises a page of 50 events several times faster than the json module
+    import orjson
+except ImportError:  # pragma: no cover - optional: FastJSON falls back to the json module
+    orjson = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 
 # 2 MB per request: a batch of a few hundred news articles; anything larger is a dump.
 MAX_BODY = 2 * 1024 * 1024
-# Aggregates (network, stats) are cached this many seconds: a full scan of a large
-# store costs tens of ms, and analysts reload these pages far more often than data lands.
+# Aggregates (network, stats, totals) over a large store cost tens to hundreds of ms and
+# analysts reload them far more often than data lands, so they are cached until the store
+# changes; on a database server, whose changes the app cannot see cheaply, for this long.
 CACHE_SECONDS = 30.0
 
 # Threads answering sync routes. SQLite reads are short; on a small machine more
@@ -52,30 +59,45 @@ class Problem(Exception):
         self.status, self.title, self.detail, self.extra = status, title, detail, extra
 
 
+class FastJSON(JSONResponse):
+    """JSON through orjson when installed (UTF-8, compact, like Starlette's), else the json module."""
+
+    def render(self, content: Any) -> bytes:
+        if orjson is None:
+            return super().render(content)
+        return orjson.dumps(content)
+
+
 def problem_response(status: int, title: str, detail: str = "", **extra: Any) -> JSONResponse:
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return FastJSON(body, status_code=status, media_type="application/problem+json")
 
 
-class TTLCache:
-    """A tiny thread-safe cache for aggregate queries; cleared when documents are ingested."""
+class AggregateCache:
+    """A thread-safe cache for aggregate queries (counts, network, stats, profiles), per worker process.
 
-    def __init__(self, seconds: float, size: int = 256) -> None:
-        self.seconds, self.size = seconds, size
-        self._data: dict[Any, tuple[float, Any]] = {}
+    Entries are tagged with the store's data version (`queries.data_version`) and dropped
+    as soon as it moves, so an ingest by this process, another worker or `marsad ingest`
+    shows at once, and an unchanged store never recomputes them. Where the store cannot
+    tell its version (a database server), entries live `fallback_seconds`.
+    """
+
+    def __init__(self, version: Callable[[], Any], fallback_seconds: float, size: int = 1024) -> None:
+        self.version, self.fallback_seconds, self.size = version, fallback_seconds, size
+        self._data: dict[Any, tuple[Any, float, Any]] = {}
         self._lock = threading.Lock()
 
     def get(self, key: Any, compute: Callable[[], Any]) -> Any:
-        now = time.monotonic()
+        now, version = time.monotonic(), self.version()
         with self._lock:
             hit = self._data.get(key)
-            if hit and now - hit[0] < self.seconds:
-                return hit[1]
-        value = compute()
+        if hit and hit[0] == version and (version is not None or now - hit[1] < self.fallback_seconds):
+            return hit[2]
+        value = compute()  # tagged with the version read before computing: a commit meanwhile refreshes it
         with self._lock:
             if len(self._data) >= self.size:
                 self._data.clear()
-            self._data[key] = (now, value)
+            self._data[key] = (version, now, value)
         return value
 
     def clear(self) -> None:
@@ -184,10 +206,13 @@ def create_app(db: str, token: str | None = None) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=_lifespan,
+        default_response_class=FastJSON,
     )
-    app.state.store = Store(db, create=False)
+    store = Store(db, create=False)
+    queries.tune_for_reading(store, read_only=not token)
+    app.state.store = store
     app.state.token = token or None
-    app.state.cache = TTLCache(CACHE_SECONDS)
+    app.state.cache = AggregateCache(lambda: queries.data_version(store), CACHE_SECONDS)
     app.add_middleware(LimitsMiddleware)
     _install_handlers(app)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
