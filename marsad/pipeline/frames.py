@@ -18,6 +18,7 @@ from marsad.pipeline.dates import find_dates
 
 ANAPHORIC_TYPES = {"CONSULT", "ASSAULT"}
 PASSIVE_REACH = 40  # characters from a nominal arrest to its "من قبل" agent
+GENITIVE_GAP = 3  # characters: the genitive party follows its noun directly
 OBJECT_GAP = 45  # characters between subject (or verb) and object within one clause
 # "بحث"/"ناقش" also mean "search"/"debate": as meetings they need people or states as parties.
 DISCUSS_VERBS = {"بحث", "بحثت", "يبحث", "ناقش", "ناقشت"}
@@ -333,6 +334,10 @@ def _arguments(
 ) -> tuple[Chunk | None, Chunk | None, str]:
     before = [c for c in parties if c.end <= trig.start]
     after = [c for c in parties if c.start >= trig.end]
+    if role == "genitive" and after and after[0].start - trig.end <= GENITIVE_GAP:
+        # "وافقت الحكومه الموريتانيه علي طلب السلطات الليبيه": the requester follows the noun.
+        other = before[-1] if before else next((c for c in after[1:]), None)
+        return after[0], other, "the party after the noun acts (genitive)"
     # "مباحثات بين X و Y" names the parties only when بين follows the trigger closely;
     # further on it is background ("التعاون الامني بين البلدين").
     between = [c for c in after if c.marker == "بين" and c.start - trig.end <= BETWEEN_REACH]

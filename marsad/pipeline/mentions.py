@@ -137,7 +137,9 @@ def find(lex: Lexicon, text: str) -> list[Mention]:
         for key in m.keys[idx]:
             for entry in lex.entries[key.form]:
                 if _accept(entry, key, prefix, suffix):
-                    cands.setdefault(LAYERS[entry.kind], []).append((ws, we, entry, key))
+                    # Triggers of different types may share words ("وافقت علي طلب": agreed to a request).
+                    layer = f"trigger:{entry.value}" if entry.kind == "trigger" else LAYERS[entry.kind]
+                    cands.setdefault(layer, []).append((ws, we, entry, key))
     out: list[Mention] = []
     for layer in sorted(cands):
         out.extend(_resolve_layer(cands[layer], text))
