@@ -208,7 +208,7 @@ def _ingest_on_cluster(paths: list[str], store, db: str, lex: list[Path], max_by
     try:
         tally = run(paths, store, db, workers=workers, scheduler=scheduler, lexicon_dirs=lex, max_bytes=max_bytes,
                     progress=show)
-    except OSError as exc:  # no scheduler at that address, or it went away
+    except (OSError, MarsadError) as exc:  # Dask missing, no scheduler at that address, or it went away
         err.print(f"[red]error:[/] the Dask cluster {scheduler or ''} failed: {exc}")
         raise typer.Exit(E.EXIT_ERROR) from exc
     return tally.counts()

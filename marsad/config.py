@@ -56,9 +56,6 @@ class Settings:
         default_factory=lambda: [Path(p) for p in os.environ.get("MARSAD_LEXICONS", "").split(os.pathsep) if p]
         or _config_lexicons()
     )
-    # `marsad ingest --workers/--scheduler`: 0 workers and no scheduler = in-process, as before.
-    workers: int = field(default_factory=lambda: _env_int("MARSAD_WORKERS", 0))
-    scheduler: str | None = field(default_factory=lambda: os.environ.get("MARSAD_SCHEDULER") or None)
 
 
 def db_url(db: str) -> str:

@@ -67,7 +67,7 @@ def _token_hash(token: str) -> int:
 
 def shingle_hashes(text: str) -> np.ndarray:
     """Hashes of the text's word 3-grams after normalisation, unique and sorted (a set)."""
-    toks = np.fromiter((h for h in map(_token_hash, text.split()) if h), dtype=np.uint64)
+    toks = np.array(list(filter(None, map(_token_hash, text.split()))), dtype=np.uint64)  # C loops, no genexpr
     if len(toks) < SHINGLE:
         return np.unique(toks)
     mixed = ((toks[:-2] * _MIX1 + toks[1:-1]) * _MIX2 + toks[2:]) & _MASK

@@ -26,7 +26,7 @@ from typing import Any
 
 from marsad import errors as E
 from marsad.config import db_url
-from marsad.errors import Failure
+from marsad.errors import Failure, MarsadError
 from marsad.ingest.archives import Shard, plan_shards, read_shard
 from marsad.model import Document
 from marsad.store import Store
@@ -53,6 +53,8 @@ class Tally:
     failed: int = 0
     seconds: float = 0.0
     startup: float = 0.0  # of `seconds`: starting the cluster and loading the lexicons everywhere
+    worker_cpu: float = 0.0  # CPU seconds spent reading and extracting shards, all workers together
+    driver_cpu: float = 0.0  # CPU seconds of this process (planning, receiving, writing; and extracting if alone)
     peak_rss_mb: dict[int, float] = field(default_factory=dict)  # worker pid -> peak resident MB
 
     def counts(self) -> dict[str, int]:
@@ -71,6 +73,7 @@ class ShardResult:
     skipped: int  # already stored or repeated within the shard: not extracted again
     pid: int
     peak_rss_mb: float
+    cpu: float  # CPU seconds the worker spent on this shard
 
 
 Progress = Callable[[int, Tally, Sequence[Failure]], None]
@@ -86,6 +89,7 @@ def process_shard(
     """Read and extract one shard (runs on a worker; the only thing it sends back is the result)."""
     from marsad.pipeline import extract
 
+    cpu = time.process_time()
     docs: list[Document] = []
     fails: list[Failure] = []
     for item in reader(shard, max_bytes):
@@ -102,9 +106,21 @@ def process_shard(
             fails.append(Failure(doc.origin or doc.doc_id, E.EXTRACTION, f"extraction failed: {exc!r}", doc.text))
             continue
         out.append(_slim(doc))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
     return ShardResult(shard.label, out, fails, len(docs), len(docs) - len(out) - _extraction_failures(fails),
-                       os.getpid(), peak)
+                       os.getpid(), peak_rss_mb(), time.process_time() - cpu)
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux's VmHWM, not ru_maxrss: a worker spawned by a
+    big driver inherits the driver's ru_maxrss across exec, which would hide its own figure."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux, bytes on macOS
 
 
 def warm(lexicon_dirs: Sequence[Path]) -> None:
@@ -146,6 +162,7 @@ class BatchWriter:
         t.read += res.read
         t.duplicate += res.skipped
         t.peak_rss_mb[res.pid] = max(t.peak_rss_mb.get(res.pid, 0.0), res.peak_rss_mb)
+        t.worker_cpu += res.cpu
         self.docs += res.docs
         self.fail(res.failures)
         if len(self.docs) >= self.batch:
@@ -216,7 +233,7 @@ def ingest(
 
     tally = Tally()
     writer = BatchWriter(store, version or EXTRACTOR_VERSION, tally, batch)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     known_db = _reachable(db, scheduler)
     args = (list(lexicon_dirs), max_bytes, known_db, reader)
 
@@ -244,54 +261,72 @@ def ingest(
             _run_on_cluster(client, todo, args, land)
     writer.flush()
     tally.seconds = time.perf_counter() - started
+    tally.driver_cpu = time.process_time() - cpu
     return tally
 
 
 def _run_on_cluster(client: Any, shards: Iterator[Shard | Failure], args: tuple[Any, ...],
                     land: Callable[[ShardResult | Failure], None]) -> None:
-    """Keep a few shards per worker thread in flight and hand each result to the writer as it lands."""
+    """Keep a few shards per worker thread in flight; hand results to the writer in input order.
+
+    Input order makes the stored records those of one process: of an article met twice, the
+    first occurrence is kept, whichever worker finished first. A result that lands early
+    waits in a window of at most twice the shards in flight, so memory stays bounded.
+    """
     from distributed import as_completed
 
     threads = sum(w["nthreads"] for w in client.scheduler_info()["workers"].values()) or 1
-    pending: dict[str, tuple[Shard, int]] = {}
+    limit = threads * IN_FLIGHT_PER_THREAD
+    pending: dict[str, tuple[int, Shard, int]] = {}  # future key -> (input position, shard, attempt)
+    ready: dict[int, ShardResult | Failure] = {}
+    cursor = {"next": 0, "write": 0}
     queue = as_completed()
 
-    def submit(shard: Shard, attempt: int = 1) -> None:
+    def submit(seq: int, shard: Shard, attempt: int = 1) -> None:
         fut = client.submit(process_shard, shard, *args, pure=False)
-        pending[fut.key] = (shard, attempt)
+        pending[fut.key] = (seq, shard, attempt)
         queue.add(fut)
 
-    def top_up() -> None:
-        while len(pending) < threads * IN_FLIGHT_PER_THREAD:
-            item = next(shards, None)
-            if item is None:
+    def pump() -> None:
+        while True:
+            while cursor["write"] in ready:
+                land(ready.pop(cursor["write"]))
+                cursor["write"] += 1
+            before = cursor["next"]
+            while len(pending) < limit and cursor["next"] - cursor["write"] < 2 * limit:
+                item = next(shards, None)
+                if item is None:
+                    break
+                if isinstance(item, Failure):
+                    ready[cursor["next"]] = item
+                else:
+                    submit(cursor["next"], item)
+                cursor["next"] += 1
+            if cursor["next"] == before:
                 return
-            if isinstance(item, Failure):
-                land(item)
-            else:
-                submit(item)
 
-    top_up()
+    pump()
     for fut in queue:
-        shard, attempt = pending.pop(fut.key)
+        seq, shard, attempt = pending.pop(fut.key)
         try:
-            res = fut.result()
+            ready[seq] = fut.result()
         except Exception as exc:  # KilledWorker after Dask's own retries, or a crash outside a document
             if attempt < SHARD_ATTEMPTS:
-                submit(shard, attempt + 1)
-            else:
-                land(Failure(shard.label, E.EXTRACTION, f"shard failed {attempt} times on the cluster: {exc!r}"))
-            continue
+                submit(seq, shard, attempt + 1)
+                continue
+            ready[seq] = Failure(shard.label, E.EXTRACTION, f"shard failed {attempt} times on the cluster: {exc!r}")
         finally:
             fut.release()
-        land(res)
-        top_up()
+        pump()
 
 
 @contextmanager
 def _client(workers: int, scheduler: str | None) -> Iterator[Any]:
     """A client of the cluster at `scheduler`, or of a fresh local cluster of `workers` processes."""
-    from distributed import Client, LocalCluster
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:
+        raise MarsadError("--workers and --scheduler need Dask: pip install 'marsad[scale]'") from exc
 
     if scheduler:
         with Client(scheduler, timeout="30s") as client:

@@ -24,7 +24,7 @@ import difflib
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -125,10 +125,9 @@ def link(docs: Sequence[Document], existing: dict[str, str] | None = None) -> Li
     texts = _TextCache()
     scored: list[tuple[float, str, str, _Report, _Report]] = []
     for members in blocks.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1 :]:
-                if a.doc.doc_id != b.doc.doc_id and not _veto(a, b, texts):
-                    scored.append((_support(a, b, texts), *sorted((a.key, b.key)), a, b))
+        for a, b in _candidate_pairs(members):
+            if a.doc.doc_id != b.doc.doc_id and not _veto(a, b, texts):
+                scored.append((_support(a, b, texts), *sorted((a.key, b.key)), a, b))
     clusters = _Clusters(reports, texts)
     scored.sort(key=lambda s: (-s[0], s[1], s[2]))
     clusters.merge_all(s for s in scored if s[0] >= LINK)
@@ -137,6 +136,21 @@ def link(docs: Sequence[Document], existing: dict[str, str] | None = None) -> Li
               and tuple(sorted((s[3].doc.doc_id, s[4].doc.doc_id))) in linked_docs]
     clusters.merge_all(second)
     return clusters.result(existing or {})
+
+
+def _candidate_pairs(members: list[_Report]) -> Iterator[tuple[_Report, _Report]]:
+    """Pairs worth scoring: dated reports only within WINDOW_DAYS of each other (a sorted sweep, so a busy
+    country pair costs n·window, not n²); undated reports are compared with everything in the block."""
+    dated = sorted((r for r in members if r.anchor), key=lambda r: (r.anchor, r.key))
+    undated = [r for r in members if not r.anchor]
+    for i, a in enumerate(undated):
+        for b in [*undated[i + 1 :], *dated]:
+            yield a, b
+    for i, a in enumerate(dated):
+        for b in dated[i + 1 :]:
+            if (b.anchor - a.anchor).days > WINDOW_DAYS:  # type: ignore[operator]
+                break
+            yield a, b
 
 
 def _report(doc: Document, index: int, ev: Event) -> _Report:
@@ -273,13 +287,15 @@ class _Clusters:
         return LinkResult(stories, primary)
 
 
-def _richness(r: _Report) -> tuple[int, int, int, float, str]:
-    """The member that stands for the story: the most precise date, then a place, names, confidence."""
+def _richness(r: _Report) -> tuple[int, int, int, float]:
+    """The member that stands for the story: the most precise date, then a place, names, confidence.
+
+    Members are sorted by key first and max() keeps the first of equals, so ties go to the smallest key.
+    """
     ev = r.event
     precision = {10: 3, 7: 2, 4: 1}.get(len(ev.date or ""), 0)
     named = sum(1 for p in (ev.actor, ev.recipient) if p.name) + len(ev.participants)
-    inverse_key = "".join(chr(0x10FFFF - ord(c)) for c in r.key)  # max() must prefer the smallest key on ties
-    return precision, int(bool(ev.location and ev.location.name)), named, ev.confidence, inverse_key
+    return precision, int(bool(ev.location and ev.location.name)), named, ev.confidence
 
 
 def link_documents(docs: Sequence[Document]) -> None:

@@ -123,6 +123,8 @@ class Follower:
             seen = S.get_seen(self.store, url)
             if seen is None:
                 S.queue_urls(self.store, [S.SeenUrl(url)])
+            elif seen.status in (S.STORED, S.DUPLICATE):  # already in the store: not fetched again
+                self.counts.duplicate += 1
             elif seen.status == S.FAILED:  # asked for again by name: try again
                 S.mark_url(self.store, url, S.PENDING, error=seen.error)
 

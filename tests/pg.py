@@ -147,7 +147,8 @@ def main() -> None:
     """`python -m tests.pg`: a local server to point marsad at, until Ctrl-C."""
     server = start_server()
     url = server.create_database("marsad")
-    print(f"PostgreSQL is up; use it with:\n  marsad ingest examples/ --db {url}\n(Ctrl-C stops it and deletes its data)")
+    print(f"PostgreSQL is up; use it with:\n  marsad ingest examples/ --db {url}\n"
+          "(Ctrl-C stops it and deletes its data)")
     sys.stdout.flush()
     try:
         while True:

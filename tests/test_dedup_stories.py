@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from marsad.cli import app
 from marsad.dedup import Deduper, signature
@@ -48,8 +49,8 @@ BOILERPLATE_TAIL = " اقرأ أيضاً: أخبار ذات صلة من قسم �
 
 
 def _docs(texts: list[str], published: list[date]) -> list[Document]:
-    return [extract(Document(text=t, published=p, source=f"outlet-{i}")) for i, (t, p) in enumerate(zip(texts, published,
-                                                                                                    strict=True))]
+    pairs = enumerate(zip(texts, published, strict=True))
+    return [extract(Document(text=t, published=p, source=f"outlet-{i}")) for i, (t, p) in pairs]
 
 
 def _stories(docs: list[Document]) -> set[str | None]:
@@ -116,7 +117,7 @@ def _jsonl(path: Path, texts: list[str], published: date) -> Path:
     return path
 
 
-def test_store_counts_one_per_story_and_keeps_every_source(runner, db: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_store_counts_one_per_story_and_keeps_every_source(runner: CliRunner, db: str, tmp_path: Path) -> None:
     texts = [FULL, *MEETING[1:], BOILERPLATE_HEAD + FULL + BOILERPLATE_TAIL]
     res = runner.invoke(app, ["ingest", str(_jsonl(tmp_path / "m.jsonl", texts, DAY)), "--db", db, "-q"])
     assert res.exit_code == 0, res.output
@@ -137,7 +138,7 @@ def test_store_counts_one_per_story_and_keeps_every_source(runner, db: str, tmp_
     assert S.story(store, story.story_id) is not None
 
 
-def test_cli_events_and_export_default_to_one_per_story(runner, db: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_cli_events_and_export_default_to_one_per_story(runner: CliRunner, db: str, tmp_path: Path) -> None:
     runner.invoke(app, ["ingest", str(_jsonl(tmp_path / "m.jsonl", MEETING, DAY)), "--db", db, "-q"])
     one = json.loads(runner.invoke(app, ["events", "--db", db, "-f", "json", "--status", "occurred"]).stdout)
     raw = json.loads(runner.invoke(app, ["events", "--db", db, "-f", "json", "--status", "occurred",
@@ -147,7 +148,7 @@ def test_cli_events_and_export_default_to_one_per_story(runner, db: str, tmp_pat
     assert len([ln for ln in lines if ln.startswith("{")]) == 1
 
 
-def test_ingesting_again_keeps_story_ids(runner, db: str, tmp_path: Path) -> None:  # noqa: ANN001
+def test_ingesting_again_keeps_story_ids(runner: CliRunner, db: str, tmp_path: Path) -> None:
     runner.invoke(app, ["ingest", str(_jsonl(tmp_path / "a.jsonl", MEETING[:3], DAY)), "--db", db, "-q"])
     before = {e.story for e in Store(db).events(EventQuery(per_document=True))}
     runner.invoke(app, ["ingest", str(_jsonl(tmp_path / "b.jsonl", MEETING[3:], DAY)), "--db", db, "-q"])
@@ -165,7 +166,7 @@ def _gold(path: Path) -> Path:
     return path
 
 
-def test_eval_prints_story_f1_on_its_own_line(runner, tmp_path: Path) -> None:  # noqa: ANN001
+def test_eval_prints_story_f1_on_its_own_line(runner: CliRunner, tmp_path: Path) -> None:
     res = runner.invoke(app, ["eval", str(_gold(tmp_path / "g.jsonl"))])
     assert res.exit_code == 0, res.output
     assert "story F1 1.0000 P 1.0000 R 1.0000" in res.stdout.splitlines()

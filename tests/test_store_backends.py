@@ -119,7 +119,7 @@ def test_two_processes_ingesting_the_same_documents_at_once_store_each_once(back
 
 
 # -- every command that takes --db takes the URL --------------------------------------------------
-def test_commands_and_the_web_api_work_on_the_url(backend: str, runner) -> None:
+def test_commands_and_the_web_api_work_on_the_url(backend: str, runner, tmp_path: Path) -> None:
     assert runner.invoke(app, ["ingest", str(EXAMPLES), "--db", backend, "-q"]).exit_code == 0
     n = Store(backend).count("events")
     res = runner.invoke(app, ["events", "--db", backend, "-f", "json"])
@@ -127,6 +127,11 @@ def test_commands_and_the_web_api_work_on_the_url(backend: str, runner) -> None:
     res = runner.invoke(app, ["export", "--db", backend, "-f", "jsonl"])
     assert res.exit_code == 0 and len([ln for ln in res.stdout.splitlines() if ln.startswith("{")]) == n
     assert runner.invoke(app, ["failures", "--db", backend, "-f", "json"]).exit_code == 0
+    assert runner.invoke(app, ["reextract", "--db", backend]).exit_code == 0
+    feeds = tmp_path / "feeds.txt"
+    feeds.write_text("# no feeds yet\n", encoding="utf-8")
+    res = runner.invoke(app, ["watch", str(feeds), "--once", "--db", backend])
+    assert res.exit_code == 0, res.output
     transport = httpx.ASGITransport(app=create_app(backend))
 
     async def get(path: str) -> httpx.Response:

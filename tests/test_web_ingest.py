@@ -7,6 +7,8 @@ a PDF, an English page, a menu-only page, an oversized page, a robots.txt ban.
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import socket
 import threading
 import time
@@ -18,6 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from click.testing import Result
+from typer.testing import CliRunner
 
 from marsad.cli import app
 from marsad.errors import EMPTY, NO_TEXT, NOT_ARABIC, TOO_LARGE
@@ -128,10 +132,8 @@ class LocalSite:
                     self.send_header(k, v)
                 self.end_headers()
                 if status != 304:
-                    try:
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the client gave up (timeouts)
                         self.wfile.write(body)
-                    except (BrokenPipeError, ConnectionResetError):  # the client gave up (timeout tests)
-                        pass
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
@@ -162,7 +164,7 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSite]:
     s.stop()
 
 
-def _ingest(runner, db: str, *args: str):  # noqa: ANN202, ANN001
+def _ingest(runner: CliRunner, db: str, *args: str) -> Result:
     return runner.invoke(app, ["ingest", *args, "--db", db, "-q"])
 
 
@@ -171,7 +173,7 @@ def _failures(db: str) -> dict[str, tuple[str, str]]:
 
 
 # -- pages --------------------------------------------------------------------------------------
-def test_a_page_url_gives_text_title_date_outlet_and_canonical_url(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_a_page_url_gives_text_title_date_outlet_and_canonical_url(runner: CliRunner, db: str, site: LocalSite) -> None:
     canonical = site.base + "/news/omn-jor"
     url = site.add("/news/1.html", page("لقاء أمني عماني أردني", LEAD, DETAILS, canonical=canonical))
     res = _ingest(runner, db, url)
@@ -186,16 +188,16 @@ def test_a_page_url_gives_text_title_date_outlet_and_canonical_url(runner, db: s
     assert any("marsad/" in ua for ua in site.agents), "a clear User-Agent is sent"
 
 
-def test_wrong_charset_declared_either_way_is_read_right(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_wrong_charset_declared_either_way_is_read_right(runner: CliRunner, db: str, site: LocalSite) -> None:
     a = site.add("/utf8-says-1256.html", page("خبر أول", LEAD), ctype="text/html; charset=windows-1256")
     b = site.add("/1256-says-utf8.html", page("خبر ثان", CUSTOMS, charset="windows-1256").encode("cp1256"),
                  ctype="text/html; charset=utf-8")
     assert _ingest(runner, db, a, b).exit_code == 0
     texts = [d.text for d in Store(db).iter_documents()]
-    assert any("الحارثي" in t for t in texts) and any("الجمارك" in t for t in texts)
+    assert any("الحارثي" in t for t in texts) and any("مختبر" in t for t in texts)
 
 
-def test_a_redirect_is_followed_and_the_final_url_kept(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_a_redirect_is_followed_and_the_final_url_kept(runner: CliRunner, db: str, site: LocalSite) -> None:
     final = site.add("/news/moved.html", page("خبر الجمارك", CUSTOMS))
     old = site.add("/old-link.html", status=301, location="/news/moved.html")
     assert _ingest(runner, db, old).exit_code == 0
@@ -219,7 +221,7 @@ def test_a_redirect_is_followed_and_the_final_url_kept(runner, db: str, site: Lo
     ],
 )
 def test_each_fetch_failure_is_a_failure_row_with_url_and_reason(
-    runner, db: str, site: LocalSite, path: str, route: dict | None, code: str, reason: str,  # noqa: ANN001
+    runner: CliRunner, db: str, site: LocalSite, path: str, route: dict | None, code: str, reason: str,
 ) -> None:
     if route is not None:
         if route.get("status") == 500:
@@ -234,7 +236,7 @@ def test_each_fetch_failure_is_a_failure_row_with_url_and_reason(
     assert S.get_seen(Store(db), url).status in (S.FAILED, S.PENDING)
 
 
-def test_connection_refused_and_dns_failures_are_named(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_connection_refused_and_dns_failures_are_named(runner: CliRunner, db: str, site: LocalSite) -> None:
     url = f"http://127.0.0.1:{free_port()}/news.html"
     assert _ingest(runner, db, url).exit_code == 3
     assert _failures(db)[url][0] == web.NETWORK
@@ -247,7 +249,7 @@ def test_connection_refused_and_dns_failures_are_named(runner, db: str, site: Lo
     assert got.code == web.NETWORK and got.reason.startswith("DNS lookup failed")
 
 
-def test_a_5xx_is_retried_with_backoff_then_stored(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_a_5xx_is_retried_with_backoff_then_stored(runner: CliRunner, db: str, site: LocalSite) -> None:
     url = site.add("/flaky.html", page("خبر متعثر", LEAD, DETAILS), fail_first=1)
     assert _ingest(runner, db, url).exit_code == 0
     assert site.hits["/flaky.html"] == 2 and Store(db).count("documents") == 1
@@ -256,11 +258,11 @@ def test_a_5xx_is_retried_with_backoff_then_stored(runner, db: str, site: LocalS
 def test_requests_to_one_host_are_spaced_by_the_rate_limit(site: LocalSite) -> None:
     for i in range(3):
         site.add(f"/p{i}.html", page("خبر", CUSTOMS))
-    with web.Fetcher(web.FetchSettings(rate=0.2, retries=0)) as f:
+    with web.Fetcher(web.FetchSettings(rate=0.25, retries=0)) as f:
         for i in range(3):
             assert isinstance(f.get(f"{site.base}/p{i}.html"), web.Fetched)
     stamps = sorted(t for i in range(3) for t in site.times[f"/p{i}.html"])
-    assert all(b - a >= 0.18 for a, b in zip(stamps, stamps[1:], strict=False))
+    assert all(b - a >= 0.2 for a, b in itertools.pairwise(stamps))  # 0.05 s for connection jitter
 
 
 # -- feeds --------------------------------------------------------------------------------------
@@ -278,7 +280,7 @@ def _news_feed(site: LocalSite) -> str:
                     ctype="application/rss+xml", etag='"v1"')
 
 
-def test_feed_items_are_stored_once_with_every_source_and_one_story(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_feed_items_stored_once_with_every_source_and_one_story(runner: CliRunner, db: str, site: LocalSite) -> None:
     feed = _news_feed(site)
     res = _ingest(runner, db, "--feed", feed)
     assert res.exit_code == 0, res.output
@@ -296,7 +298,7 @@ def test_feed_items_are_stored_once_with_every_source_and_one_story(runner, db: 
     assert len(store.events(consult)) == 2
 
 
-def test_a_second_poll_uses_conditional_get_and_fetches_nothing_again(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_second_poll_uses_conditional_get_and_fetches_nothing(runner: CliRunner, db: str, site: LocalSite) -> None:
     feed = _news_feed(site)
     _ingest(runner, db, "--feed", feed)
     before = (Store(db).count("documents"), Store(db).count("events"), site.hits.copy())
@@ -309,7 +311,7 @@ def test_a_second_poll_uses_conditional_get_and_fetches_nothing_again(runner, db
     assert state.etag == '"v1"' and state.last_status == 304 and state.errors == 0
 
 
-def test_a_feed_list_file_is_read(runner, db: str, site: LocalSite, tmp_path: Path) -> None:  # noqa: ANN001
+def test_a_feed_list_file_is_read(runner: CliRunner, db: str, site: LocalSite, tmp_path: Path) -> None:
     feed = _news_feed(site)
     listing = tmp_path / "feeds.txt"
     listing.write_text(f"# our feeds\n{feed}  الخليج\n\n", encoding="utf-8")
@@ -317,7 +319,7 @@ def test_a_feed_list_file_is_read(runner, db: str, site: LocalSite, tmp_path: Pa
     assert Store(db).count("documents") == 2
 
 
-def test_a_truncated_feed_keeps_the_items_before_the_break_and_says_so(runner, db: str, site: LocalSite) -> None:  # noqa: ANN001
+def test_truncated_feed_keeps_items_before_the_break_and_says_so(runner: CliRunner, db: str, site: LocalSite) -> None:
     site.add("/news/9.html", page("خبر الجمارك", CUSTOMS))
     xml = rss("مقطوع", [(site.base + "/news/9.html", "جمارك", "Tue, 04 Mar 2025 09:00:00 GMT"),
                         (site.base + "/news/10.html", "آخر", "Tue, 04 Mar 2025 10:00:00 GMT")])
@@ -337,7 +339,7 @@ def test_a_truncated_feed_keeps_the_items_before_the_break_and_says_so(runner, d
         ("<?xml version='1.0'?><rss><channel><item><title>مقطوع", "application/rss+xml"),  # cut before any link
     ],
 )
-def test_an_unreadable_feed_is_a_failure(runner, db: str, site: LocalSite, body: str, ctype: str) -> None:  # noqa: ANN001
+def test_an_unreadable_feed_is_a_failure(runner: CliRunner, db: str, site: LocalSite, body: str, ctype: str) -> None:
     feed = site.add("/bad-feed.xml", body, ctype=ctype)
     assert _ingest(runner, db, "--feed", feed).exit_code == 3
     assert _failures(db)[feed][0] == web.BAD_FEED
@@ -354,7 +356,7 @@ def test_atom_feeds_and_relative_links_parse() -> None:
         ("http://127.0.0.1:9/a/1.html", "2025-03-04", "وكالة")]
 
 
-def test_no_inputs_is_a_usage_error(runner, db: str) -> None:  # noqa: ANN001
+def test_no_inputs_is_a_usage_error(runner: CliRunner, db: str) -> None:
     assert runner.invoke(app, ["ingest", "--db", db]).exit_code == 2
 
 

@@ -12,6 +12,7 @@ Text, title, date, outlet and canonical URL come from trafilatura.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -254,20 +255,22 @@ class PageHint:
     outlet: str | None = None
 
 
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.IGNORECASE)
+
+
 def decode_html(content: bytes, declared: str | None) -> str:
-    """Valid UTF-8 wins over a declared charset (servers often declare the wrong one), then the declared one,
-    then trafilatura's detection (which tries cp1256 and the like)."""
+    """Valid UTF-8 wins over any declaration (servers often declare the wrong one); then the HTTP header's
+    charset, the page's own <meta charset>, cp1256 (the Arabic web's legacy default), trafilatura's guess."""
     from trafilatura.utils import decode_file
 
-    try:
-        return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if declared:
+    meta = _META_CHARSET.search(content[:4096])
+    for enc in ("utf-8", declared, meta.group(1).decode("ascii") if meta else None, "cp1256"):
+        if not enc:
+            continue
         try:
-            return content.decode(declared)
+            return content.decode(enc)
         except (LookupError, UnicodeDecodeError):
-            pass
+            continue
     return decode_file(content)
 
 

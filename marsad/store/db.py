@@ -16,6 +16,8 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, create_engine, event, func, or_, select, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql import functions
 
 from marsad.config import db_url
 from marsad.errors import Failure, MarsadError
@@ -89,6 +91,10 @@ class Store:
             if conn.dialect.name == "postgresql":
                 # Two ingests opening a fresh database at once: the second waits, then finds head.
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK})
+            elif conn.dialect.name == "sqlite":
+                # pysqlite runs DDL outside any transaction; take the write lock first so a second process
+                # opening the same fresh file waits here and then finds the schema at head.
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
@@ -209,6 +215,16 @@ class Store:
                 {k: v for k, v in r._mapping.items() if k != "raw"} | {"raw_bytes": len(r.raw or b"")}
                 for r in rows
             ]
+
+
+@compiles(functions.min, "postgresql")
+@compiles(functions.max, "postgresql")
+def _pg_scalar_min_max(element: Any, compiler: Any, **kw: Any) -> str:
+    """SQLite's scalar min(a, b) / max(a, b) are LEAST / GREATEST on PostgreSQL; one argument stays the aggregate."""
+    if len(element.clauses) > 1:
+        name = "LEAST" if isinstance(element, functions.min) else "GREATEST"
+        return f"{name}({compiler.process(element.clauses, **kw)})"
+    return compiler.visit_function(element, **kw)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

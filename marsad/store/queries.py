@@ -9,17 +9,24 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, event, func, or_, select
 
 from marsad.model import Document, Event
 from marsad.store.db import EventQuery, Store, _conditions, _hydrate
 from marsad.store.schema import documents, events, failures, topics
 
 SORTS = ("-date", "date", "-confidence", "confidence")
+# Reading a 100,000-event store (about 120 MB) through a memory map skips a read() and a
+# copy per page; 256 MiB of address space covers stores several times that size.
+MMAP_BYTES = 256 * 1024 * 1024
+# Per connection, so kept modest (several connections per worker): the OS page cache
+# behind the memory map holds the rest, shared by every worker.
+CACHE_KIB = 16 * 1024
 
 
 class BadCursor(ValueError):
@@ -126,14 +133,19 @@ def _order(sort: str) -> list[Any]:
 def _branches(q: EventQuery) -> list[list[Any]]:
     """The filter as one or more disjoint condition lists.
 
-    A country filter means actor OR recipient; SQLite answers an OR by merging two
-    index lookups and then sorting every match, which for a busy country is
-    thousands of wide rows. Split in two branches, each side reads its own
-    (country, date, event_id) index already in order and stops after one page.
+    A country filter means actor OR recipient, a pair means (a, b) OR (b, a); SQLite
+    answers an OR by merging index lookups and then sorting every match, which for a
+    busy country or pair is thousands of wide rows. Split in branches, each side reads
+    its own (country, date, event_id) index already in order and stops after one page.
     """
+    c = events.c
+    if q.pair:
+        rest = _conditions(replace(q, pair=None))
+        a, b = (x.upper() for x in q.pair)
+        ways = [(a, b)] if a == b else [(a, b), (b, a)]
+        return [[*rest, c.actor_country == x, c.recipient_country == y] for x, y in ways]
     if not q.country:
         return [_conditions(q)]
-    c = events.c
     rest = _conditions(replace(q, country=None))
     code = q.country.upper()
     return [
@@ -150,14 +162,39 @@ def _sort_rows(rows: list[Any], sort: str) -> list[Any]:
     return sorted(rows, key=lambda r: (r[col] is not None, r[col] if r[col] is not None else ""), reverse=desc)
 
 
+def reads_in_order(matches: int, population: int, limit: int) -> bool:
+    """Whether a page is cheaper read along the sort order than through the filter's indexes.
+
+    Walking the sort index reads about `limit * population / matches` rows before a page is
+    full; using the filter's index reads and sorts all `matches` rows. The walk wins when
+    matches exceed sqrt(limit * population): about 2,300 of 100,000 events for a page of 50.
+    """
+    return matches * matches > (limit + 1) * population
+
+
 def events_page(
-    store: Store, q: EventQuery, *, limit: int, cursor: str | None = None, sort: str = "-date", with_total: bool = True
+    store: Store,
+    q: EventQuery,
+    *,
+    limit: int,
+    cursor: str | None = None,
+    sort: str = "-date",
+    with_total: bool = True,
+    in_order: bool = False,
 ) -> EventPage:
-    """One page of events matching `q`, and the cursor of the next page."""
+    """One page of events matching `q`, and the cursor of the next page.
+
+    `in_order` (see `reads_in_order`): the filter matches many events, so tell SQLite's
+    planner, which has no statistics on a store it only reads, that its terms are
+    likely true; it then walks the sort index and stops after one page instead of
+    sorting thousands of rows (50 to 100 times faster for a busy country or topic).
+    """
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     after = [_after(sort, *_decode_cursor(cursor, sort))] if cursor else []
     branches = _branches(q)
+    if in_order and store.engine.dialect.name == "sqlite":
+        branches = [[func.likely(cond) for cond in conds] for conds in branches]
     with store.engine.connect() as conn:
         rows = []
         for conds in branches:
@@ -176,6 +213,46 @@ def events_page(
         last = rows[-1]
         nxt = _encode_cursor(sort, last["date"] if sort.endswith("date") else last["confidence"], last["event_id"])
     return EventPage(evs, total, nxt, sort)
+
+
+def tune_for_reading(store: Store, *, read_only: bool) -> None:
+    """SQLite settings for a long-lived server: memory-mapped reads, a larger page cache, and
+    `query_only` when it never writes, so a bug in a read path cannot change the store."""
+    if store.engine.dialect.name != "sqlite":
+        return
+
+    def pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
+        cur.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        if read_only:
+            cur.execute("PRAGMA query_only=ON")
+        cur.close()
+
+    event.listen(store.engine, "connect", pragmas)
+    store.engine.dispose()  # the pool's connections were opened (to migrate) without them
+
+
+def data_version(store: Store) -> tuple[int, ...] | None:
+    """A fingerprint that changes whenever anyone commits to the store; None when it cannot tell.
+
+    SQLite in WAL mode appends every commit to the -wal file and checkpoints it into the
+    main file, so their sizes and modification times move with the data, whichever process
+    wrote it. Two stat() calls cost microseconds: cheap enough to check on every request.
+    (A reader closing the last connection may checkpoint: a needless refresh, never a stale one.)
+    """
+    url = store.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    out: list[int] = []
+    for path in (url.database, url.database + "-wal"):
+        try:
+            st = os.stat(path)
+        except OSError:
+            out += [0, 0]
+        else:
+            out += [st.st_mtime_ns, st.st_size]
+    return tuple(out)
 
 
 def count_events(store: Store, q: EventQuery) -> int:

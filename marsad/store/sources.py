@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -125,11 +126,23 @@ def queue_urls(store: Store, items: Iterable[SeenUrl]) -> int:
             conn.execute(
                 seen_urls.insert().values(
                     url=it.url, feed_url=it.feed_url, status=PENDING, title=it.title, published=it.published,
-                    outlet=it.outlet, attempts=0, first_seen=_now(),
+                    outlet=it.outlet, attempts=0, first_seen=_stamp(),
                 )
             )
             new += 1
     return new
+
+
+_last_stamp = [""]
+
+
+def _stamp() -> str:
+    """A strictly increasing UTC time with microseconds: pending URLs are fetched in the order feeds gave them."""
+    now = datetime.now(UTC).isoformat(timespec="microseconds")
+    if now <= _last_stamp[0]:
+        now = (datetime.fromisoformat(_last_stamp[0]) + timedelta(microseconds=1)).isoformat(timespec="microseconds")
+    _last_stamp[0] = now
+    return now
 
 
 def get_seen(store: Store, url: str) -> SeenUrl | None:
@@ -163,7 +176,7 @@ def _mark(conn: Connection, url: str, status: str, *, error: str | None = None, 
               "attempts": seen_urls.c.attempts + 1}
     done = conn.execute(update(seen_urls).where(seen_urls.c.url == url).values(**values)).rowcount
     if not done:  # a URL given on the command line was never queued by a feed
-        conn.execute(seen_urls.insert().values(url=url, first_seen=_now(), **{**values, "attempts": 1}))
+        conn.execute(seen_urls.insert().values(url=url, first_seen=_stamp(), **{**values, "attempts": 1}))
 
 
 def _seen(r: object) -> SeenUrl:
@@ -215,9 +228,9 @@ def document_url_known(store: Store, url: str) -> str | None:
 
 def signatures(store: Store) -> Iterator[tuple[str, bytes]]:
     with store.engine.connect() as conn:
-        for doc_id, raw in conn.execute(select(document_signatures.c.doc_id, document_signatures.c.minhash)
-                                        .order_by(document_signatures.c.doc_id)):
-            yield doc_id, raw
+        rows = conn.execute(select(document_signatures.c.doc_id, document_signatures.c.minhash)
+                            .order_by(document_signatures.c.doc_id))
+        yield from ((doc_id, raw) for doc_id, raw in rows)
 
 
 def unindexed_documents(store: Store) -> list[Document]:
