@@ -46,31 +46,10 @@ FLAT_FIELDS = [
 
 def flat(ev: Event) -> dict[str, Any]:
     """One event as a flat row; topics stay a list, participants a JSON string."""
-    loc = ev.location
     return {
-        "event_id": ev.event_id,
-        "doc_id": ev.doc_id,
-        "type": ev.type,
-        "mode": ev.mode,
-        "status": ev.status,
-        "actor_country": ev.actor.country,
-        "actor_sector": ev.actor.sector,
-        "actor_name": ev.actor.name,
-        "actor_title": ev.actor.title,
-        "recipient_country": ev.recipient.country,
-        "recipient_sector": ev.recipient.sector,
-        "recipient_name": ev.recipient.name,
-        "recipient_title": ev.recipient.title,
-        "date": ev.date,
-        "date_precision": ev.date_precision,
-        "location_name": loc.name if loc else None,
-        "location_country": loc.country if loc else None,
+        **ev.flat(),
         "topics": list(ev.topics),
         "participants": json.dumps([asdict(p) for p in ev.participants], ensure_ascii=False),
-        "evidence": ev.evidence,
-        "trigger": ev.trigger,
-        "confidence": ev.confidence,
-        "extractor_version": ev.extractor_version,
     }
 
 

@@ -209,6 +209,28 @@ class Event:
             return None
         return {10: "day", 7: "month", 4: "year"}.get(len(self.date))
 
+    def flat(self) -> dict[str, Any]:
+        """The record as one flat row (actor_country, location_name...): the shape shared
+        by the store's events table and the CSV/Parquet exports."""
+        loc = self.location or Location()
+        return {
+            "event_id": self.event_id,
+            "doc_id": self.doc_id,
+            "type": self.type,
+            "mode": self.mode,
+            "status": self.status,
+            **{f"actor_{k}": v for k, v in asdict(self.actor).items()},
+            **{f"recipient_{k}": v for k, v in asdict(self.recipient).items()},
+            "date": self.date,
+            "date_precision": self.date_precision,
+            "location_name": loc.name,
+            "location_country": loc.country,
+            "evidence": self.evidence,
+            "trigger": self.trigger,
+            "confidence": self.confidence,
+            "extractor_version": self.extractor_version,
+        }
+
     def to_gold(self) -> dict[str, Any]:
         """The record exactly as GOLD.md writes it."""
         return {

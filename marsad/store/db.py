@@ -313,37 +313,20 @@ def _write_many(conn: Connection, results: Iterable[tuple[str, list[Event]]]) ->
 
 
 def _event_row(ev: Event) -> dict[str, Any]:
-    loc = ev.location or Location()
     return {
-        "event_id": ev.event_id,
-        "doc_id": ev.doc_id,
-        "type": ev.type,
-        "mode": ev.mode,
-        "status": ev.status,
-        "actor_country": ev.actor.country,
-        "actor_sector": ev.actor.sector,
-        "actor_name": ev.actor.name,
-        "actor_title": ev.actor.title,
-        "recipient_country": ev.recipient.country,
-        "recipient_sector": ev.recipient.sector,
-        "recipient_name": ev.recipient.name,
-        "recipient_title": ev.recipient.title,
-        "date": ev.date,
-        "date_precision": ev.date_precision,
-        "location_name": loc.name,
-        "location_country": loc.country,
-        "evidence": ev.evidence,
+        **ev.flat(),
         "evidence_norm": normalize_form(ev.evidence),
         "evidence_start": ev.evidence_start,
         "evidence_end": ev.evidence_end,
-        "trigger": ev.trigger,
         "trigger_start": ev.trigger_start,
         "trigger_end": ev.trigger_end,
-        "confidence": ev.confidence,
-        "extractor_version": ev.extractor_version,
         "provenance": json.dumps(ev.provenance, ensure_ascii=False, sort_keys=True),
         "story_id": ev.story,
     }
+
+
+def _row_party(r: Any, role: str) -> Party:
+    return Party(r[f"{role}_country"], r[f"{role}_sector"], r[f"{role}_name"], r[f"{role}_title"])
 
 
 def _conditions(q: EventQuery) -> list[Any]:
@@ -388,20 +371,23 @@ def _hydrate(conn: Connection, rows: list[Any]) -> list[Event]:
     tmap: dict[str, list[str]] = {}
     pmap: dict[str, list[Participant]] = {}
     for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
-        for eid, topic in conn.execute(select(topics.c.event_id, topics.c.topic).where(topics.c.event_id.in_(chunk))):
+        topic_rows = select(topics.c.event_id, topics.c.topic).where(topics.c.event_id.in_(chunk))
+        for eid, topic in conn.execute(topic_rows):
             tmap.setdefault(eid, []).append(topic)
-        for p in conn.execute(select(participants).where(participants.c.event_id.in_(chunk)).order_by(participants.c.id)):
+        part_rows = select(participants).where(participants.c.event_id.in_(chunk)).order_by(participants.c.id)
+        for p in conn.execute(part_rows):
             pmap.setdefault(p.event_id, []).append(Participant(p.name, p.title, p.country))
     out = []
     for r in rows:
-        loc = Location(r["location_name"], r["location_country"]) if (r["location_name"] or r["location_country"]) else None
+        placed = r["location_name"] or r["location_country"]
+        loc = Location(r["location_name"], r["location_country"]) if placed else None
         out.append(
             Event(
                 type=r["type"],
                 status=r["status"],
                 mode=r["mode"],
-                actor=Party(r["actor_country"], r["actor_sector"], r["actor_name"], r["actor_title"]),
-                recipient=Party(r["recipient_country"], r["recipient_sector"], r["recipient_name"], r["recipient_title"]),
+                actor=_row_party(r, "actor"),
+                recipient=_row_party(r, "recipient"),
                 date=r["date"],
                 location=loc,
                 topics=sorted(tmap.get(r["event_id"], [])),
