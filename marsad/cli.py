@@ -10,7 +10,7 @@ import json
 import os
 import sys
 import time
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -36,13 +36,13 @@ out = Console()
 err = Console(stderr=True)
 
 
-class Fmt(str, Enum):
+class Fmt(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
 
 
-class ExportFmt(str, Enum):
+class ExportFmt(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     parquet = "parquet"
@@ -71,7 +71,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """marsad (مرصد): Arabic news to verifiable security-cooperation event data."""
 
@@ -89,11 +91,12 @@ def _store(db: str, create: bool = True):
 @app.command()
 def ingest(
     paths: Annotated[list[str] | None, typer.Argument(
-        help="Files, folders (recursive), '-' for stdin (.txt, .html, .jsonl) or article URLs (http/https).")] = None,
+        help="Files, folders (recursive), '-' for stdin (.txt, .html, .jsonl) or article URLs (http/https).",
+    )] = None,
     db: DbOpt = DEFAULT_DB,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", envvar="MARSAD_MAX_BYTES", help="Largest input accepted.")] = (
-        Settings().max_bytes
-    ),
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", envvar="MARSAD_MAX_BYTES", help="Largest input accepted.")
+    ] = Settings().max_bytes,
     lexicons: LexOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     feed: Annotated[list[str] | None, typer.Option(
@@ -505,7 +508,9 @@ def serve(
     db: DbOpt = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
-    token: Annotated[str | None, typer.Option(envvar="MARSAD_TOKEN", help="Enables POST /api/documents with it.")] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="MARSAD_TOKEN", help="Enables POST /api/documents with it.")
+    ] = None,
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes answering in parallel (about one per core).")
     ] = 1,

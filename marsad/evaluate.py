@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from marsad.model import Document, Event, event_from_dict
+from marsad.model import Document, Event, Location, event_from_dict
 from marsad.normalize import normalize_form
 
 
@@ -170,14 +170,17 @@ def norm_name(s: str | None) -> str:
     return normalize_form(s or "").replace("عبد ال", "عبدال")
 
 
+def same_place(gl: Location | None, pl: Location | None) -> bool:
+    """Locations agree: both absent, or the same country and the same name after normalisation."""
+    if gl is None or pl is None:
+        return gl is None and pl is None
+    return gl.country == pl.country and norm_name(gl.name) == norm_name(pl.name)
+
+
 def _score_matched(s: Scores, g: Event, p: Event) -> None:
     s.direction.add(g.actor.country == p.actor.country and g.recipient.country == p.recipient.country)
     s.date.add(g.date == p.date)
-    gl, pl = g.location, p.location
-    s.location.add(
-        (gl is None and pl is None)
-        or (gl is not None and pl is not None and gl.country == pl.country and norm_name(gl.name) == norm_name(pl.name))
-    )
+    s.location.add(same_place(g.location, p.location))
     # Names are compared role by role, after undoing a reversed direction.
     pa, pr = p.actor, p.recipient
     if g.actor.country != pa.country and g.actor.country == pr.country:
@@ -254,9 +257,8 @@ def _attribute_errors(s: Scores, doc: str, g: Event, p: Event) -> None:
     if g.date != p.date:
         wrong.append(f"date {p.date} != {g.date}")
     gl, pl = g.location, p.location
-    if (gl.name if gl else None, gl.country if gl else None) != (pl.name if pl else None, pl.country if pl else None):
-        if not (gl and pl and gl.country == pl.country and norm_name(gl.name) == norm_name(pl.name)):
-            wrong.append(f"location {pl.name if pl else None} != {gl.name if gl else None}")
+    if not same_place(gl, pl):
+        wrong.append(f"location {pl.name if pl else None} != {gl.name if gl else None}")
     if wrong:
         s.errors.append({"doc": doc, "kind": "attributes", "event": _brief(g), "evidence": p.evidence,
                          "wrong": "; ".join(wrong)})

@@ -29,7 +29,8 @@ def test_files_say_their_source(name: str) -> None:
 
 def test_values_are_from_the_spec() -> None:
     for r in read_tsv(PACKAGE_DIR / "triggers.tsv"):
-        assert r[1] in EVENT_TYPES and r[3] in {"agent", "host", "reverse", "none", "genitive"} and r[4] in {"verb", "noun"}
+        assert r[1] in EVENT_TYPES and r[4] in {"verb", "noun"}
+        assert r[3] in {"agent", "host", "reverse", "none", "genitive"}
     for r in read_tsv(PACKAGE_DIR / "topics.tsv"):
         assert r[1] in TOPICS
     for name in ("titles.tsv", "sector_cues.tsv"):
