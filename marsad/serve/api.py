@@ -19,7 +19,7 @@ from marsad.model import Document, Event
 from marsad.serve.app import FastJSON, Problem, store_of
 from marsad.serve.labels import country_names
 from marsad.serve.params import DEFAULT_PAGE, MAX_PAGE, Filters, country_code, filters
-from marsad.store import queries
+from marsad.store import queries, sources
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -112,12 +112,48 @@ def api_events(
     return FastJSON(page_json(page, f, limit))
 
 
-@router.get("/events/{event_id}", summary="One event with its evidence offsets and provenance")
+@router.get("/events/{event_id}", summary="One event with its evidence offsets, provenance and story sources")
 def api_event(request: Request, event_id: str = Path(pattern=ID)) -> dict[str, Any]:
-    ev = queries.get_event(store_of(request), event_id)
+    store = store_of(request)
+    ev = queries.get_event(store, event_id)
     if ev is None:
         raise Problem(404, "Not found", f"no event {event_id}")
-    return event_json(ev)
+    rec = event_json(ev)
+    srcs = sources.event_sources(store, event_id)
+    rec["sources"] = {"count": len(srcs), "items": [asdict(x) for x in srcs]}
+    return rec
+
+
+def story_json(st: sources.Story) -> dict[str, Any]:
+    return {
+        "story_id": st.story_id,
+        "event": event_json(st.primary),
+        "events": [{"event_id": e.event_id, "doc_id": e.doc_id, "evidence": e.evidence} for e in st.events],
+        "documents": sorted({e.doc_id for e in st.events}),
+        "sources": {"count": len(st.sources), "items": [asdict(x) for x in st.sources]},
+    }
+
+
+@router.get("/stories", summary="Stories (one per real-world happening) with their events and documents")
+def api_stories(
+    request: Request,
+    f: Annotated[Filters, Depends(filters)],
+    limit: int = Query(DEFAULT_PAGE, ge=1, le=MAX_PAGE),
+    offset: int = Query(0, ge=0, le=1_000_000),
+) -> Response:
+    stories = sources.stories(store_of(request), f.to_query(), limit=limit, offset=offset)
+    body: dict[str, Any] = {"stories": [story_json(st) for st in stories], "limit": limit, "offset": offset}
+    if len(stories) == limit:
+        body["next_offset"] = offset + limit
+    return FastJSON(body)
+
+
+@router.get("/stories/{story_id}", summary="One story: every event, document and source that reported it")
+def api_story(request: Request, story_id: str = Path(pattern=ID)) -> dict[str, Any]:
+    st = sources.story(store_of(request), story_id)
+    if st is None:
+        raise Problem(404, "Not found", f"no story {story_id}")
+    return story_json(st)
 
 
 def document_json(doc: Document, evs: list[Event]) -> dict[str, Any]:

@@ -55,6 +55,7 @@ UI: dict[str, tuple[str, str]] = {
     "location": ("المكان", "Location"),
     "participants": ("المشاركون", "Participants"),
     "confidence": ("الثقة", "Confidence"),
+    "sources": ("المصادر", "Sources"),
     "version": ("إصدار المستخرج", "Extractor version"),
     "trigger": ("الكلمة الدالة", "Trigger"),
     "provenance": ("المصدر (القواعد)", "Provenance (rules)"),

@@ -14,7 +14,7 @@ from marsad.model import EVENT_TYPES, STATUSES, TOPICS
 from marsad.serve import api, charts, highlight, labels
 from marsad.serve.app import HERE, Problem, store_of
 from marsad.serve.params import DEFAULT_PAGE, MAX_PAGE, Filters, filters
-from marsad.store import queries
+from marsad.store import queries, sources
 
 router = APIRouter(include_in_schema=False)
 
@@ -125,7 +125,7 @@ def event_page(request: Request, event_id: str = Path(pattern=api.ID)) -> HTMLRe
         request, "event.html", ev=ev, doc=doc, runs=highlight.runs(doc.text, marks), doc_url=safe_url(doc.url),
         hijri=labels.hijri(ev.date, lang), hijri_pub=labels.hijri(doc.published.isoformat(), lang)
         if doc.published else "", names=labels.country_names, twin=f"/api/events/{ev.event_id}",
-        doc_twin=f"/api/documents/{doc.doc_id}",
+        doc_twin=f"/api/documents/{doc.doc_id}", sources=sources.event_sources(store, ev.event_id),
     )
 
 
