@@ -64,3 +64,10 @@ def test_event_record_and_page_show_the_story_sources(client: TestClient) -> Non
 def test_stories_filter_and_unknown_story(client: TestClient) -> None:
     assert client.get("/api/stories", params={"type": "COOPERATE"}).json()["stories"][0]["event"]["type"] == "COOPERATE"
     assert client.get("/api/stories/nosuchstory").status_code == 404
+
+
+def test_stats_count_each_story_once(client: TestClient) -> None:
+    stats = client.get("/api/stats").json()
+    assert stats["documents"] == 4
+    assert stats["by_type"] == {"COERCE": 1, "CONSULT": 1, "COOPERATE": 1}
+    assert stats["events"] == 3 and stats["by_topic"].get("drug_trafficking") == 1

@@ -346,20 +346,25 @@ def network(store: Store, q: EventQuery, *, min_weight: int = 1, max_edges: int 
 
 
 def stats(store: Store, *, top_pairs: int = 15) -> Stats:
-    """Totals and counts by type, status, topic and month (month x type for the timeline)."""
+    """Totals and counts by type, status, topic and month (month x type for the timeline),
+    one per story: a meeting reported by five outlets counts once."""
     c = events.c
     month = func.substr(c.date, 1, 7)
+    once = or_(c.story_primary.is_(None), c.story_primary == 1)
     with store.engine.connect() as conn:
         n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
-        n_events = conn.execute(select(func.count()).select_from(events)).scalar_one()
+        n_events = conn.execute(select(func.count()).select_from(events).where(once)).scalar_one()
         n_fail = conn.execute(select(func.count()).select_from(failures)).scalar_one()
-        by_type = dict(conn.execute(select(c.type, func.count()).group_by(c.type).order_by(c.type)).all())
-        by_status = dict(conn.execute(select(c.status, func.count()).group_by(c.status).order_by(c.status)).all())
-        by_topic = dict(
-            conn.execute(select(topics.c.topic, func.count()).group_by(topics.c.topic).order_by(topics.c.topic)).all()
+        by_type = dict(conn.execute(select(c.type, func.count()).where(once).group_by(c.type).order_by(c.type)).all())
+        by_status = dict(
+            conn.execute(select(c.status, func.count()).where(once).group_by(c.status).order_by(c.status)).all()
         )
+        tstmt = (select(topics.c.topic, func.count()).join(events, events.c.event_id == topics.c.event_id)
+                 .where(once).group_by(topics.c.topic).order_by(topics.c.topic))
+        by_topic = dict(conn.execute(tstmt).all())
         bm: dict[str, dict[str, int]] = defaultdict(dict)
-        mstmt = select(month, c.type, func.count()).where(c.date.is_not(None)).group_by(month, c.type).order_by(month)
+        mstmt = (select(month, c.type, func.count()).where(c.date.is_not(None), once)
+                 .group_by(month, c.type).order_by(month))
         for m, t, n in conn.execute(mstmt):
             bm[m][t] = n
     net = network(store, EventQuery(), max_edges=top_pairs)
