@@ -71,3 +71,9 @@ def test_stats_count_each_story_once(client: TestClient) -> None:
     assert stats["documents"] == 4
     assert stats["by_type"] == {"COERCE": 1, "CONSULT": 1, "COOPERATE": 1}
     assert stats["events"] == 3 and stats["by_topic"].get("drug_trafficking") == 1
+
+
+def test_country_profile_counts_each_story_once(client: TestClient) -> None:
+    prof = client.get("/api/countries/OMN").json()
+    assert prof["total"] == 1
+    assert [(p["country"], p["events"]) for p in prof["partners"]] == [("JOR", 1)]

@@ -273,16 +273,21 @@ def document_with_events(store: Store, doc_id: str) -> tuple[Document, list[Even
     return doc, store.events(EventQuery(doc_id=doc_id))
 
 
+# Counts are one per story: a happening reported by five outlets counts once.
+_ONCE_PER_STORY = or_(events.c.story_primary.is_(None), events.c.story_primary == 1)
+
+
 # -- country profile -----------------------------------------------------------
 def country_profile(store: Store, iso3: str, *, latest: int = 20, partners: int = 30) -> CountryProfile | None:
     """Partners ranked by events together, topics by month and the latest events."""
     iso3 = iso3.upper()
     c = events.c
-    involved = or_(c.actor_country == iso3, c.recipient_country == iso3)
+    once = _ONCE_PER_STORY
+    involved = and_(or_(c.actor_country == iso3, c.recipient_country == iso3), once)
     partner = case((c.actor_country == iso3, c.recipient_country), else_=c.actor_country)
     with store.engine.connect() as conn:
-        as_actor = conn.execute(select(func.count()).where(c.actor_country == iso3)).scalar_one()
-        as_recipient = conn.execute(select(func.count()).where(c.recipient_country == iso3)).scalar_one()
+        as_actor = conn.execute(select(func.count()).where(c.actor_country == iso3, once)).scalar_one()
+        as_recipient = conn.execute(select(func.count()).where(c.recipient_country == iso3, once)).scalar_one()
         total = conn.execute(select(func.count()).where(involved)).scalar_one()
         if total == 0:
             return None
@@ -350,7 +355,7 @@ def stats(store: Store, *, top_pairs: int = 15) -> Stats:
     one per story: a meeting reported by five outlets counts once."""
     c = events.c
     month = func.substr(c.date, 1, 7)
-    once = or_(c.story_primary.is_(None), c.story_primary == 1)
+    once = _ONCE_PER_STORY
     with store.engine.connect() as conn:
         n_docs = conn.execute(select(func.count()).select_from(documents)).scalar_one()
         n_events = conn.execute(select(func.count()).select_from(events).where(once)).scalar_one()
