@@ -20,6 +20,13 @@ NOT_ARABIC = "E008"
 BAD_DATE = "E009"
 UNREADABLE = "E010"
 EXTRACTION = "E011"
+# Fetching from the web (marsad ingest URL, --feed, watch).
+NETWORK = "E101"  # DNS, refused, reset, too many redirects
+TIMEOUT = "E102"
+HTTP_ERROR = "E103"  # a 4xx or 5xx answer
+NOT_HTML = "E104"
+ROBOTS = "E105"
+BAD_FEED = "E106"
 
 # Exit codes of the CLI.
 EXIT_OK = 0

@@ -31,12 +31,10 @@ from marsad.ingest.readers import _checked
 from marsad.model import Document
 
 # Fetch failure codes (E1xx: the web side; E0xx in marsad.errors are the input side).
-NETWORK = "E101"  # DNS, refused, reset, too many redirects
-TIMEOUT = "E102"
-HTTP_ERROR = "E103"  # a 4xx or 5xx answer
-NOT_HTML = "E104"
-ROBOTS = "E105"
-BAD_FEED = "E106"
+# The fetch failure codes live with the others in marsad.errors; re-exported for the fetchers.
+NETWORK, TIMEOUT, HTTP_ERROR, NOT_HTML, ROBOTS, BAD_FEED = (
+    E.NETWORK, E.TIMEOUT, E.HTTP_ERROR, E.NOT_HTML, E.ROBOTS, E.BAD_FEED
+)
 
 USER_AGENT = f"marsad/{__version__} (Arabic security-news event monitor; obeys robots.txt)"
 ROBOTS_AGENT = "marsad"
