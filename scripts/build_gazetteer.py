@@ -35,6 +35,7 @@ from babel import Locale
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from marsad.lexicons.loader import read_tsv  # noqa: E402
 from marsad.normalize import normalize_form  # noqa: E402
 
 LEXICONS = ROOT / "marsad" / "lexicons"
@@ -48,22 +49,7 @@ def _words(text: str) -> list[str]:
 
 
 # The 193 UN member states (ISO 3166-1 alpha-3).
-UN_MEMBERS = frozenset(
-    _words(
-        """
-    AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN
-    BOL BIH BWA BRA BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG CRI
-    CIV HRV CUB CYP CZE PRK COD DNK DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI
-    FIN FRA GAB GMB GEO DEU GHA GRC GRD GTM GIN GNB GUY HTI HND HUN ISL IND IDN IRN
-    IRQ IRL ISR ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO LBR LBY LIE LTU
-    LUX MDG MWI MYS MDV MLI MLT MHL MRT MUS MEX FSM MDA MCO MNG MNE MAR MOZ MMR NAM
-    NRU NPL NLD NZL NIC NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT
-    KOR ROU RUS RWA KNA LCA VCT WSM SMR STP SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM
-    ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK TZA THA TLS TGO TON TTO TUN TUR TKM TUV
-    UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE
-    """
-    )
-)
+UN_MEMBERS = frozenset(row[0] for row in read_tsv(LEXICONS / "states.tsv") if row[1] == "member")
 # Observer / partially recognised states treated as countries in Arab news.
 EXTRA_STATES = {"PSE": "PS", "XKX": "XK", "TWN": "TW"}
 STATES = UN_MEMBERS | frozenset(EXTRA_STATES)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from marsad.lexicons.loader import read_tsv
 from marsad.normalize import normalize_form
 
 LEXICONS = Path(__file__).resolve().parents[1] / "marsad" / "lexicons"
@@ -16,22 +17,7 @@ def _words(text: str) -> list[str]:
     return text.split()
 
 
-UN_MEMBERS = frozenset(
-    _words(
-        """
-    AFG ALB DZA AND AGO ATG ARG ARM AUS AUT AZE BHS BHR BGD BRB BLR BEL BLZ BEN BTN
-    BOL BIH BWA BRA BRN BGR BFA BDI CPV KHM CMR CAN CAF TCD CHL CHN COL COM COG CRI
-    CIV HRV CUB CYP CZE PRK COD DNK DJI DMA DOM ECU EGY SLV GNQ ERI EST SWZ ETH FJI
-    FIN FRA GAB GMB GEO DEU GHA GRC GRD GTM GIN GNB GUY HTI HND HUN ISL IND IDN IRN
-    IRQ IRL ISR ITA JAM JPN JOR KAZ KEN KIR KWT KGZ LAO LVA LBN LSO LBR LBY LIE LTU
-    LUX MDG MWI MYS MDV MLI MLT MHL MRT MUS MEX FSM MDA MCO MNG MNE MAR MOZ MMR NAM
-    NRU NPL NLD NZL NIC NER NGA MKD NOR OMN PAK PLW PAN PNG PRY PER PHL POL PRT QAT
-    KOR ROU RUS RWA KNA LCA VCT WSM SMR STP SAU SEN SRB SYC SLE SGP SVK SVN SLB SOM
-    ZAF SSD ESP LKA SDN SUR SWE CHE SYR TJK TZA THA TLS TGO TON TTO TUN TUR TKM TUV
-    UGA UKR ARE GBR USA URY UZB VUT VEN VNM YEM ZMB ZWE
-    """
-    )
-)
+UN_MEMBERS = frozenset(row[0] for row in read_tsv(LEXICONS / "states.tsv") if row[1] == "member")
 STATES = UN_MEMBERS | {"PSE", "XKX", "TWN"}
 IGO_KEYS = {
     "UN",
