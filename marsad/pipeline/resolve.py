@@ -19,6 +19,8 @@ from marsad.pipeline.dates import DateRef, find_dates
 
 EXTRACTOR_VERSION = f"marsad-{__version__}"
 # How much each kind of mention counts towards a state being one of the document's two parties.
+PAIR_GAP = 3  # characters between "بين X" and "وY"
+LOCAL_PAIR_REACH = 3  # sentences back that "الجانبان" still points to a pair named with بين
 # Offices held by many at once: "وزراء الداخليه العرب" meeting is a session of their council.
 COLLECTIVE_TITLES = {"وزراء", "رؤساء", "قادة", "ممثلو", "ممثلي", "وكلاء", "أصحاب", "اصحاب", "مسؤولو", "مسؤولي"}
 DYAD_WEIGHT = {"person": 3, "body": 3, "state": 2, "counterpart": 2, "igo": 1, "nationality": 1}
@@ -44,7 +46,10 @@ def run(doc: Document, lex: Lexicon) -> Document:
     home = next((m for m in doc.mentions if m.kind == "agency"), None)
     if home is not None:  # the reporting agency's state speaks of its own officials without naming it
         people["@home"] = home.value
-    drafts = [d for f in doc.frames if (d := _draft(doc, f, dyad, lex, people)) is not None]
+    pairs = _named_pairs(doc.chunks)
+    drafts = [
+        d for f in doc.frames if (d := _draft(doc, f, _local_dyad(pairs, f, dyad), lex, people)) is not None
+    ]
     merged = _drop_headlines(_merge(drafts))
     _principal_names(doc, merged)
     _locations(doc, merged, lex)
@@ -69,6 +74,30 @@ def document_dyad(chunks: list[Chunk]) -> list[str]:
             first.setdefault(posting, c.end)
     top = sorted(weight, key=lambda k: (-weight[k], first[k]))[:2]
     return sorted(top, key=lambda k: first[k])
+
+
+def _named_pairs(chunks: list[Chunk]) -> dict[int, list[str]]:
+    """Per sentence, two states named together after "بين" ("بين سوريا ولبنان")."""
+    out: dict[int, list[str]] = {}
+    for a, b in zip(chunks, chunks[1:], strict=False):
+        if a.sentence != b.sentence or a.marker != "بين" or b.start - a.end > PAIR_GAP:
+            continue
+        if a.country and b.country and a.country != b.country and not a.country.startswith("IGO:"):
+            out.setdefault(a.sentence, [a.country, b.country])
+    return out
+
+
+def _local_dyad(pairs: dict[int, list[str]], f: Frame, dyad: list[str]) -> list[str]:
+    """"الجانبان" means the two states named last ("... بين سوريا ولبنان. وشهد الاجتماع توقيع
+    اتفاقيه اكد فيها الجانبان ..."), which at a meeting one state hosts for two others is not
+    the report's most-mentioned pair."""
+    explicit = [c for c in (f.actor, f.recipient) if c is not None and c.kind != "dyad"]
+    if explicit:
+        return dyad
+    for i in range(f.sentence, max(-1, f.sentence - LOCAL_PAIR_REACH), -1):
+        if i in pairs:
+            return pairs[i]
+    return dyad
 
 
 def _lead_order(frames: list[Frame], dyad: list[str]) -> list[str]:
