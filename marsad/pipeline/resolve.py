@@ -9,6 +9,7 @@ country pair on the same occasion merge, their topics united.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -79,7 +80,7 @@ def document_dyad(chunks: list[Chunk]) -> list[str]:
 def _named_pairs(chunks: list[Chunk]) -> dict[int, list[str]]:
     """Per sentence, two states named together after "بين" ("بين سوريا ولبنان")."""
     out: dict[int, list[str]] = {}
-    for a, b in zip(chunks, chunks[1:], strict=False):
+    for a, b in itertools.pairwise(chunks):
         if a.sentence != b.sentence or a.marker != "بين" or b.start - a.end > PAIR_GAP:
             continue
         if a.country and b.country and a.country != b.country and not a.country.startswith("IGO:"):
