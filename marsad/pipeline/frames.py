@@ -17,6 +17,7 @@ from marsad.model import Chunk, Document, Frame, Mention
 from marsad.pipeline.dates import find_dates
 
 ANAPHORIC_TYPES = {"CONSULT", "ASSAULT"}
+STATEMENT_REACH = 160  # characters from "اتفق" to the "علي" that says what was agreed
 PASSIVE_REACH = 40  # characters from a nominal arrest to its "من قبل" agent
 GENITIVE_GAP = 3  # characters: the genitive party follows its noun directly
 OBJECT_GAP = 45  # characters between subject (or verb) and object within one clause
@@ -153,7 +154,7 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
         return None
     if trig.value == "AGREE" and mode == "sign" and not _document_follows(doc, trig):
         return None  # "وقع الهجوم" (it happened), not "وقع اتفاقيه" (signed)
-    if trig.value == "AGREE" and mode == "reach" and _cue_near(doc, trig, "statement", 0, 12):
+    if trig.value == "AGREE" and mode == "reach" and _agreed_on_a_view(doc, trig):
         return None  # "اتفقا علي ان ..." agrees on a view, not on an action
     if trig.value == "COERCE" and _cue_near(doc, trig, "warrant", 15, 0):
         return None  # "صدر امر بالقبض عليه" is a warrant, not an arrest
@@ -237,11 +238,11 @@ def _anaphoric(doc: Document, trig: Mention) -> bool:
     prefix = _prefix(trig)
     core = trig.surface[len(prefix) :]
     before = doc.norm.text[max(0, trig.start - 8) : trig.start]
+    if before.endswith(("هذا ", "هذه ", "عمليه ", "عمليتي ")):
+        return True  # "هذه الزياره", "عمليه التوقيف": the one just reported, whatever its type
     definite = prefix.endswith("ال") or (core.startswith("ال") and trig.extra.get("form", "").startswith("ال"))
     # Only nouns naming a happening point back; "القبض علي" or "التوصل الي اتفاق" carry ال themselves.
-    if trig.value not in ANAPHORIC_TYPES and trig.extra.get("x0") != "joint_exercise":
-        return False
-    return definite or before.endswith(("هذا ", "هذه ", "عمليه ", "عمليتي "))
+    return definite and (trig.value in ANAPHORIC_TYPES or trig.extra.get("x0") == "joint_exercise")
 
 
 def _context_only(doc: Document, trig: Mention, pos: str) -> bool:
@@ -259,6 +260,15 @@ def _passive_agent(text: str, trig: Mention, parties: list[Chunk]) -> Chunk | No
             at = trig.end + i + len(marker)
             return next((c for c in parties if at <= c.start <= at + 2), None)
     return None
+
+
+def _agreed_on_a_view(doc: Document, trig: Mention) -> bool:
+    """"اتفق X مع Y علي ان ..." / "علي اهميه ...": what follows the first علي is a view, not a deed."""
+    assert doc.norm is not None
+    end = doc.sentences[trig.sentence].end
+    rest = doc.norm.text[trig.start : end]
+    i = rest.find(" علي ")
+    return i >= 0 and rest[i + 5 :].startswith(("ان ", "اهميه ")) and i <= STATEMENT_REACH
 
 
 def _first_cue(doc: Document, trig: Mention, cues: tuple[str, ...], reach: int) -> str | None:

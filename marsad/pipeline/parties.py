@@ -171,6 +171,10 @@ class SentenceChunker:
             return self.igo_chunk(k, geo)
         if geo and geo.kind == "country" and self.capital_reading(k, geo):
             return None, self.after(geo)  # "العاصمه الاردنيه عمان" is Amman, a place
+        if geo and geo.kind == "country" and k > 0 and self.toks[k - 1].text.isdigit():
+            chunk = self.state_chunk(k, geo)  # "اوقفت 26 سوريا": a count of nationals, not the state
+            chunk.kind = "nationality"
+            return chunk, self.after(geo)
         if geo and geo.kind == "country":
             return self.state_chunk(k, geo), self.after(geo)
         after_capital_word = "العاصمه" in " ".join(t.text for t in self.toks[max(0, k - 3) : k])
