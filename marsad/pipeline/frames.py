@@ -42,6 +42,7 @@ EQUIPMENT_REACH = 150
 RECEIVE_REACH = 80  # how far before a call "تلقي" (received) still governs it
 # How far (characters) from a signing verb the agreement text may stand ("وقع ... اتفاقيه").
 DOCUMENT_REACH = 70
+DOCUMENT_REACH_AFTER = 180
 
 
 def run(doc: Document, lex: Lexicon) -> Document:
@@ -284,8 +285,9 @@ def _cue_near(doc: Document, trig: Mention, cue: str, before: int, after: int) -
 
 
 def _document_follows(doc: Document, trig: Mention) -> bool:
-    """Signing needs an agreement text within a few words ("وقع الجانبان مذكره تفاهم")."""
-    hi = trig.end + DOCUMENT_REACH
+    """Signing needs an agreement text within a few words ("وقع الجانبان مذكره تفاهم"); after the
+    verb it may stand past both signatories' names ("وقع كل من X, و Y, اتفاقيه")."""
+    hi = min(doc.sentences[trig.sentence].end, trig.end + DOCUMENT_REACH_AFTER)
     return any(m.kind == "cue" and m.value == "document" for m in _near(doc, trig.end, hi)) or any(
         m.kind == "cue" and m.value == "document" for m in _near(doc, max(0, trig.start - DOCUMENT_REACH), trig.start)
     )

@@ -207,13 +207,16 @@ class SentenceChunker:
         return self.person_chunk(k, span.end, span, name), span.end
 
     def igo_chunk(self, k: int, geo: Mention) -> tuple[Chunk, int]:
-        """An IGO; with a nationality after it, that state's bureau ("الانتربول المصري", "انتربول مصر")."""
+        """An IGO; with a nationality or capital after it, that state's bureau ("الانتربول المصري",
+        "انتربول مصر", "انتربول عمان": bureaus are named after capitals, so عمان is Amman here)."""
         chunk = self.state_chunk(k, geo)
         nxt = self.after(geo)
-        nat = self.mention(nxt, {"nisba", "country"})
+        nat = self.mention(nxt, {"nisba", "country", "capital"})
         if nat is not None:
             end = self.after(nat)
-            chunk.kind, chunk.country, chunk.sector = "body", nat.value, "POL"
+            capitals = [x.split(":")[1] for x in nat.extra.get("also", "").split() if x.startswith("capital:")]
+            country = capitals[0] if nat.kind == "country" and capitals else nat.value
+            chunk.kind, chunk.country, chunk.sector = "body", country, "POL"
             chunk.title, chunk.end = self.original(k, end), self.toks[end - 1].end
             chunk.rules["country"] = f"national bureau: {nat.rule}"
             return chunk, end
