@@ -413,6 +413,11 @@ class SentenceChunker:
                 return geo.value != country
         return False
 
+    def name_ends_after(self, j: int) -> bool:
+        """The token after j closes a name: punctuation, an office, or the end of the sentence."""
+        nxt = j + 1
+        return nxt >= len(self.toks) or self.toks[nxt].punct or self.mention(nxt, {"title"}) is not None
+
     def read_name(self, k: int, titled: bool = False) -> Span | None:
         """The name from token k; after an honorific it may start with ال ("الفريق السعيد ...")."""
         j = k
@@ -425,7 +430,10 @@ class SentenceChunker:
             if tok.punct or w.isdigit() or (stop and not after_link):
                 break
             if self.mention(j, NAME_BREAKERS) and not (j > k and self.toks[j - 1].text in {"عبد", "ابو"}):
-                # "عبد الامير" is a name even though "الامير" is also an honorific.
+                # "عبد الامير" is a name even though "الامير" is also an honorific; a nisba closes
+                # a name of two words or more as its family name ("انس خالد المصري,").
+                if j - k >= 2 and self.mention(j, {"nisba"}) and self.name_ends_after(j):
+                    j += 1
                 break
             article = w.startswith(("لل", "وال", "بال", "فال")) or (w.startswith("ال") and not titled)
             if j == k and (article or w in NAME_LINKS - {"عبد", "ابو"}):

@@ -532,6 +532,11 @@ def _absorb(t: Draft, d: Draft) -> None:
     te.confidence = max(te.confidence, de.confidence)
     t.topic_sentences |= d.topic_sentences
     t.frame.others.extend(d.frame.others)
+    if te.type == "CONSULT":
+        # The other officials met during the same visit attend it (GOLD: one event per visit).
+        named = {_key(te.actor.name), _key(te.recipient.name)}
+        t.frame.others.extend(c for c in (d.frame.actor, d.frame.recipient)
+                              if c is not None and c.kind == "person" and c.name and _key(c.name) not in named)
     t.absorbed.append(d.frame)
 
 
