@@ -18,6 +18,7 @@ from marsad.pipeline.dates import find_dates
 
 ANAPHORIC_TYPES = {"CONSULT", "ASSAULT"}
 STATEMENT_REACH = 160  # characters from "اتفق" to the "علي" that says what was agreed
+DESTINATION_REACH = 30  # characters from a visit noun to "ل/الي + state", its destination
 PASSIVE_REACH = 40  # characters from a nominal arrest to its "من قبل" agent
 GENITIVE_GAP = 3  # characters: the genitive party follows its noun directly
 OBJECT_GAP = 45  # characters between subject (or verb) and object within one clause
@@ -209,6 +210,11 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
         actor, recipient = recipient, actor
         how += "; reversed (the subject receives)"
     frame.actor, frame.recipient = actor, recipient
+    if mode == "visit":
+        dest = next((c for c in chunks if c.kind == "state" and c.marker in {"ل", "الي"}
+                     and 0 <= c.start - trig.end <= DESTINATION_REACH), None)
+        if dest is not None and dest.country:
+            frame.rules["destination"] = dest.country  # "زيارته لجمهوريه مصر العربيه"
     frame.others = [c for c in parties if c is not actor and c is not recipient and c.kind == "person" and c.name]
     frame.rules["arguments"] = how
     return frame

@@ -513,9 +513,16 @@ def _absorb(t: Draft, d: Draft) -> None:
         te.trigger, te.trigger_start, te.trigger_end = de.trigger, de.trigger_start, de.trigger_end
         if {te.actor.country, te.recipient.country} == {de.actor.country, de.recipient.country}:
             te.actor, te.recipient, te.mode = de.actor, de.recipient, de.mode or te.mode
+    visited = t.frame.rules.get("destination") or d.frame.rules.get("destination")
     if te.mode == "visit" and de.mode != "visit":
         te.mode, te.actor, te.recipient = de.mode, de.actor, de.recipient
         te.evidence, te.evidence_start, te.evidence_end = de.evidence, de.evidence_start, de.evidence_end
+    if te.type == "CONSULT" and te.mode == "meet" and visited in {te.actor.country, te.recipient.country}:
+        # Talks during a visit are on the visited party's ground: it hosts (GOLD's host rule).
+        if te.recipient.country == visited:
+            te.actor, te.recipient = te.recipient, te.actor
+        te.mode = "host"
+        te.provenance["mode"] = "host rule: the talks took place during a visit to the host"
     for tp in (te.actor, te.recipient):
         # The same state's party in the other frame, whichever role the sentence gave it,
         # if it is the same official (or this frame names none).
