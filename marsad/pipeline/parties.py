@@ -377,7 +377,9 @@ class SentenceChunker:
                 # "بالوزير ..." or a second office after a completed one ("... البحريني سفير مصر")
                 # is another party.
                 governed = self.marker(j) in {"ب", "ل"} and title.extra.get("x0") == "person"
-                if governed or (specified and not conj and self.own_state(j, head_country)):
+                # "مقر الوزاره سفير X": after a body, an office held by a person is the next party.
+                person_after_body = head.extra.get("x0") == "body" and title.extra.get("x0") == "person" and not conj
+                if governed or person_after_body or (specified and not conj and self.own_state(j, head_country)):
                     break
                 j = self.after(title)
                 after_head = True
