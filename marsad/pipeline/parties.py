@@ -67,8 +67,10 @@ def _sets(lex: Lexicon) -> tuple[frozenset[str], frozenset[str], dict[str, str]]
 class SentenceChunker:
     """Walks one sentence's tokens and emits its party chunks."""
 
-    def __init__(self, doc: Document, lex: Lexicon, toks: list[Tok], at: dict[int, list[Mention]], sent: int):
+    def __init__(self, doc: Document, lex: Lexicon, toks: list[Tok], at: dict[int, list[Mention]], sent: int,
+                 named: frozenset[str] = frozenset()):
         self.doc, self.lex, self.toks, self.at, self.sent = doc, lex, toks, at, sent
+        self.named = named  # states the report names unambiguously (by name or nisba)
         self.stops, self.title_words, self.sector_cues = _sets(lex)
         self.named_dyad_until = -1  # tokens before this are the nisbas naming a dyad
         self.title_tokens = [i for i, t in enumerate(toks) if any(m.kind == "title" for m in at.get(t.start, ()))]
@@ -223,10 +225,13 @@ class SentenceChunker:
         return chunk, nxt
 
     def capital_reading(self, k: int, geo: Mention) -> bool:
-        """A state's name that is also a capital ("عمان") reads as the city after "العاصمه"."""
-        alts = [x for x in geo.extra.get("also", "").split() if x.startswith(("capital:", "city:"))]
+        """A state's name that is also a capital ("عمان") reads as the city after "العاصمه", or
+        when the report speaks of the capital's state and never otherwise of the other one."""
+        alts = [x.split(":")[1] for x in geo.extra.get("also", "").split() if x.startswith(("capital:", "city:"))]
         window = " ".join(t.text for t in self.toks[max(0, k - 3) : k])
-        return bool(alts) and "العاصمه" in window
+        if not alts:
+            return False
+        return "العاصمه" in window or (any(a in self.named for a in alts) and geo.value not in self.named)
 
     def prep_before(self, k: int) -> bool:
         return k > 0 and self.toks[k - 1].text in {"في", "الي", "من", "الى"}
@@ -530,6 +535,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
     at: dict[int, list[Mention]] = {}
     for m in doc.mentions:
         at.setdefault(m.start, []).append(m)
+    named = frozenset(m.value for m in doc.mentions if m.kind in {"country", "nisba"} and not m.extra.get("also"))
     chunks: list[Chunk] = []
     spans: list[tuple[int, list[Tok]]] = []
     ti = 0
@@ -540,7 +546,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
         while tj < len(toks) and toks[tj].start < s.end:
             tj += 1
         spans.append((s.index, toks[ti:tj]))
-        chunks.extend(SentenceChunker(doc, lex, toks[ti:tj], at, s.index).run())
+        chunks.extend(SentenceChunker(doc, lex, toks[ti:tj], at, s.index, named).run())
         ti = tj
     chunks = _surnames(chunks, spans, at)
     _propagate_names(chunks)
