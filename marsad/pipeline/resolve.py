@@ -52,6 +52,7 @@ def run(doc: Document, lex: Lexicon) -> Document:
         d for f in doc.frames if (d := _draft(doc, f, _local_dyad(pairs, f, dyad), lex, people)) is not None
     ]
     merged = _drop_headlines(_merge(drafts))
+    _during_visit(doc, merged)
     _principal_names(doc, merged)
     _locations(doc, merged, lex)
     _dates(doc, merged)
@@ -473,6 +474,28 @@ def _merge(drafts: list[Draft]) -> list[Draft]:
         else:
             _absorb(target, d)
     return out
+
+
+def _during_visit(doc: Document, drafts: list[Draft]) -> None:
+    """Talks "خلال الزياره" (during the visit) are hosted by the state visited, even when only planned."""
+    assert doc.norm is not None
+    visit = next((d for d in drafts if d.event.type == "CONSULT" and d.event.mode == "visit"
+                  and d.event.status == "occurred"), None)
+    if visit is None:
+        return
+    ground = visit.event.location.country if visit.event.location else None
+    ground = ground or visit.event.recipient.country
+    for d in drafts:
+        ev = d.event
+        s = doc.sentences[d.frame.sentence]
+        during = any(w in doc.norm.text[s.start : s.end] for w in ("خلال الزياره", "خلال زيارته", "اثناء الزياره"))
+        if d is visit or ev.type != "CONSULT" or ev.mode != "meet" or not during:
+            continue
+        if ground in {ev.actor.country, ev.recipient.country}:
+            if ev.recipient.country == ground:
+                ev.actor, ev.recipient = ev.recipient, ev.actor
+            ev.mode = "host"
+            ev.provenance["mode"] = "host rule: talks during the visit, on the visited state's ground"
 
 
 def _principal_names(doc: Document, drafts: list[Draft]) -> None:
