@@ -19,6 +19,7 @@ from marsad.pipeline.dates import find_dates
 ANAPHORIC_TYPES = {"CONSULT", "ASSAULT"}
 STATEMENT_REACH = 160  # characters from "اتفق" to the "علي" that says what was agreed
 DESTINATION_REACH = 30  # characters from a visit noun to "ل/الي + state", its destination
+HABIT_REACH = 30  # characters around a trigger that "باستمرار" still makes a habit
 PASSIVE_REACH = 40  # characters from a nominal arrest to its "من قبل" agent
 GENITIVE_GAP = 3  # characters: the genitive party follows its noun directly
 OBJECT_GAP = 45  # characters between subject (or verb) and object within one clause
@@ -154,6 +155,8 @@ def _frame(doc: Document, trig: Mention, chunks: list[Chunk], lex: Lexicon) -> F
     prefix = _prefix(trig)
     if _negated(doc, trig, sent.start) or _context_only(doc, trig, pos):
         return None
+    if _cue_near(doc, trig, "habitual", HABIT_REACH, HABIT_REACH):
+        return None  # "تنفذ السلطات باستمرار عمليات ترحيل": a habit, not a happening
     if trig.value == "AGREE" and mode == "sign" and not _document_follows(doc, trig):
         return None  # "وقع الهجوم" (it happened), not "وقع اتفاقيه" (signed)
     if trig.value == "AGREE" and mode == "reach" and _agreed_on_a_view(doc, trig):

@@ -48,6 +48,9 @@ def run(doc: Document, lex: Lexicon) -> Document:
     if home is not None:  # the reporting agency's state speaks of its own officials without naming it
         people["@home"] = home.value
     pairs = _named_pairs(doc.chunks)
+    for f in doc.frames:  # a meeting's two parties are the pair its sentence speaks of ("وتم الاتفاق ...")
+        if f.type == "CONSULT" and _explicit_pair(f):
+            pairs.setdefault(f.sentence, [f.actor.country, f.recipient.country])  # type: ignore[union-attr]
     drafts = [
         d for f in doc.frames if (d := _draft(doc, f, _local_dyad(pairs, f, dyad), lex, people)) is not None
     ]
@@ -78,8 +81,17 @@ def document_dyad(chunks: list[Chunk]) -> list[str]:
     return sorted(top, key=lambda k: first[k])
 
 
+def _explicit_pair(f: Frame) -> bool:
+    """Both parties named in the sentence, as two different states."""
+    a, r = f.actor, f.recipient
+    if a is None or r is None or "dyad" in {a.kind, r.kind}:
+        return False
+    return bool(a.country and r.country and a.country != r.country and not a.country.startswith("IGO:"))
+
+
 def _named_pairs(chunks: list[Chunk]) -> dict[int, list[str]]:
-    """Per sentence, two states named together after "بين" ("بين سوريا ولبنان")."""
+    """Per sentence, two states named together after "بين" ("بين سوريا ولبنان"); `run` adds
+    the pair of a meeting stated in the sentence."""
     out: dict[int, list[str]] = {}
     for a, b in itertools.pairwise(chunks):
         if a.sentence != b.sentence or a.marker != "بين" or b.start - a.end > PAIR_GAP:
