@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from marsad.model import Document, Event, Location, event_from_dict
-from marsad.normalize import normalize_form
+from marsad.normalize import fold_name
 
 
 @dataclass(slots=True)
@@ -167,7 +167,7 @@ def match(gold: list[Event], pred: list[Event]) -> list[tuple[int, int]]:
 
 def norm_name(s: str | None) -> str:
     """Names compare after Arabic normalisation and with 'عبد ال' spacing folded."""
-    return normalize_form(s or "").replace("عبد ال", "عبدال")
+    return fold_name(s)
 
 
 def same_place(gl: Location | None, pl: Location | None) -> bool:

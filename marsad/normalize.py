@@ -144,3 +144,8 @@ def normalize(text: str) -> Normalized:
 def normalize_form(form: str) -> str:
     """Normalise a lexicon entry or a query string (no offsets needed)."""
     return " ".join(fold(html.unescape(form)).split())
+
+
+def fold_name(name: str | None) -> str:
+    """A person's name for comparison: normalised, with "عبد ال" spacing folded ("عبد العزيز" = "عبدالعزيز")."""
+    return normalize_form(name or "").replace("عبد ال", "عبدال")

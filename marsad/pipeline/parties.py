@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from marsad.lexicons.loader import Lexicon
 from marsad.model import Chunk, Document, Mention
+from marsad.normalize import fold_name
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 NAME_LINKS = {"بن", "بنت", "ابن", "ال", "ولد", "ابو", "عبد", "ابي", "اب", "ام", "بو", "دي", "فان", "فون"}
@@ -598,10 +599,7 @@ def _surnames(chunks: list[Chunk], spans: list[tuple[int, list[Tok]]], at: dict[
 def name_key(name: str | None) -> str:
     """The first three words of a name, normalised: enough to recognise a person again
     ("عبدالعزيز بن سعود بن نايف" and "عبدالعزيز بن سعود"), not to confuse two sons of one father."""
-    from marsad.normalize import normalize_form
-
-    words = normalize_form(name or "").replace("عبد ال", "عبدال").split()
-    return " ".join(words[:3])
+    return " ".join(fold_name(name).split()[:3])
 
 
 def _propagate_names(chunks: list[Chunk]) -> None:

@@ -17,6 +17,7 @@ from marsad import __version__
 from marsad.lexicons.loader import Lexicon
 from marsad.model import Chunk, Document, Event, Frame, Location, Mention, Participant, Party
 from marsad.pipeline.dates import DateRef, find_dates
+from marsad.pipeline.parties import name_key
 
 EXTRACTOR_VERSION = f"marsad-{__version__}"
 # How much each kind of mention counts towards a state being one of the document's two parties.
@@ -154,8 +155,8 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon, people: dict[
     ev.provenance.update({k: v for k, v in f.rules.items()})
     actor, recipient = _party(f.actor), _party(f.recipient)
     for role, p in (("actor", actor), ("recipient", recipient)):
-        if p.country is None and people.get(_key(p.name)):
-            p.country = people[_key(p.name)]
+        if p.country is None and people.get(name_key(p.name)):
+            p.country = people[name_key(p.name)]
             ev.provenance[f"{role}.country"] = "the same official in an earlier event of the report"
     home = people.get("@home")
     for role, p, other in (("actor", actor, recipient), ("recipient", recipient, actor)):
@@ -176,12 +177,12 @@ def _draft(doc: Document, f: Frame, dyad: list[str], lex: Lexicon, people: dict[
         actor.country = here  # a host receives at home ("استقبل ... بمقر عمله بالرباط")
         ev.provenance["actor.country"] = "the host's ground: where the meeting took place"
     for p in (actor, recipient):
-        if p.name and p.country and _key(p.name) not in people:
-            people[_key(p.name)] = p.country
+        if p.name and p.country and name_key(p.name) not in people:
+            people[name_key(p.name)] = p.country
     _fill_countries(f, actor, recipient, dyad, ev.provenance)
     ev.actor, ev.recipient = actor, recipient
     if ev.type in {"COERCE", "ASSAULT"}:
-        _coerce_countries(doc, f, ev)
+        _coerce_countries(doc, f, ev, dyad)
     if not _valid(ev):
         return None
     _evidence(doc, f, ev)
@@ -562,7 +563,7 @@ def _absorb(t: Draft, d: Draft) -> None:
         # The same state's party in the other frame, whichever role the sentence gave it,
         # if it is the same official (or this frame names none).
         dp = next((p for p in (de.actor, de.recipient) if p.country == tp.country), None)
-        if dp is not None and (tp.name is None or _key(tp.name) == _key(dp.name)):
+        if dp is not None and (tp.name is None or name_key(tp.name) == name_key(dp.name)):
             for attr in ("name", "title", "sector"):
                 if getattr(tp, attr) is None and getattr(dp, attr) is not None:
                     setattr(tp, attr, getattr(dp, attr))
@@ -576,9 +577,9 @@ def _absorb(t: Draft, d: Draft) -> None:
     t.frame.others.extend(d.frame.others)
     if te.type == "CONSULT":
         # The other officials met during the same visit attend it (GOLD: one event per visit).
-        named = {_key(te.actor.name), _key(te.recipient.name)}
+        named = {name_key(te.actor.name), name_key(te.recipient.name)}
         t.frame.others.extend(c for c in (d.frame.actor, d.frame.recipient)
-                              if c is not None and c.kind == "person" and c.name and _key(c.name) not in named)
+                              if c is not None and c.kind == "person" and c.name and name_key(c.name) not in named)
     t.absorbed.append(d.frame)
 
 
@@ -655,7 +656,7 @@ def _city_in(doc: Document, chunk: Chunk | None) -> Location | None:
     return None
 
 
-def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
+def _coerce_countries(doc: Document, f: Frame, ev: Event, dyad: list[str]) -> None:
     """An arrest is made where it happens; an attack hits the state it happens in."""
     here = ev.location.country if ev.location else None
     if here is None:
@@ -666,7 +667,7 @@ def _coerce_countries(doc: Document, f: Frame, ev: Event) -> None:
             ev.actor.country = here
             ev.provenance["actor.country"] = "the state where the arrest took place"
         elif ev.recipient.country:
-            ev.actor.country = _other(document_dyad(doc.chunks), ev.recipient.country)
+            ev.actor.country = _other(dyad, ev.recipient.country)
             ev.provenance["actor.country"] = "the report's other state (the nationality's host)"
     if ev.type == "COERCE" and ev.mode == "arrest" and ev.recipient.country is None and doc.norm is not None:
         # "يحمل الجنسيه الايطاليه" names the arrested person's state anywhere in the report.
@@ -749,17 +750,12 @@ def _participants(doc: Document, drafts: list[Draft]) -> None:
         people = list(d.frame.others)
         if d is main:
             people += [c for c in doc.chunks if c.sentence in attend and c.kind == "person" and c.name]
-        seen = {_key(d.event.actor.name), _key(d.event.recipient.name)}
+        seen = {name_key(d.event.actor.name), name_key(d.event.recipient.name)}
         out = []
         for c in sorted(people, key=lambda c: c.start):
-            k = _key(c.name)
+            k = name_key(c.name)
             if k and k not in seen:
                 seen.add(k)
                 out.append(Participant(c.name, c.title, c.country))
         d.event.participants = out
 
-
-def _key(name: str | None) -> str:
-    from marsad.pipeline.parties import name_key
-
-    return name_key(name)
